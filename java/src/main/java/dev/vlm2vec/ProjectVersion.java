@@ -1,0 +1,29 @@
+package dev.vlm2vec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.jspecify.annotations.NullMarked;
+
+/** The version of this build, as Maven stamped it into the jar. */
+@NullMarked
+public final class ProjectVersion {
+
+    private static final String RESOURCE = "/dev/vlm2vec/version.properties";
+
+    private ProjectVersion() {}
+
+    public static String get() {
+        try (InputStream in = ProjectVersion.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the classpath: the jar was not built by Maven");
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + RESOURCE, e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.vlm2vec.cli;
+
+import dev.vlm2vec.ffi.NativeLibrary;
+import dev.vlm2vec.ffi.NativeRuntime;
+import dev.vlm2vec.ffi.RuntimeInfo;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
+/** Checks the environment vlm2vec runs in and says what to fix. */
+@NullMarked
+final class Doctor {
+
+    static final int MINIMUM_JDK = Launcher.MINIMUM_FEATURE_VERSION;
+    static final String OPENBLAS_ALTERNATIVE =
+            "sudo update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3";
+
+    private Doctor() {}
+
+    static List<EnvironmentCheck> examine() {
+        List<EnvironmentCheck> checks = new ArrayList<>();
+        checks.add(jdk(Runtime.version().feature()));
+        checks.add(nativeAccess(Doctor.class.getModule().isNativeAccessEnabled()));
+        RuntimeInfo info;
+        try {
+            String version = NativeRuntime.version();
+            info = NativeRuntime.info();
+            checks.add(EnvironmentCheck.ok("native library", version + " from " + NativeLibrary.loadedFrom()));
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            checks.add(EnvironmentCheck.fail("native library", String.valueOf(e.getMessage()),
+                    "install the system packages with ./run.sh (or: sudo apt-get install libtorch-dev"
+                            + " libopenblas0-pthread), or set -D" + NativeLibrary.PATH_PROPERTY + " to a built"
+                            + " libvlm2vec.so"));
+            return checks;
+        }
+        checks.add(EnvironmentCheck.ok("libtorch", info.torchVersion()));
+        checks.add(blas(info));
+        checks.add(threads(info, System.getenv("OMP_NUM_THREADS")));
+        checks.add(cuda(info));
+        return checks;
+    }
+
+    static EnvironmentCheck jdk(int feature) {
+        String detail = "Java " + feature + " at " + System.getProperty("java.home");
+        return feature >= MINIMUM_JDK ? EnvironmentCheck.ok("JDK", detail)
+                : EnvironmentCheck.fail("JDK", detail, "use JDK " + MINIMUM_JDK + " or newer, e.g."
+                        + " /usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    }
+
+    static EnvironmentCheck nativeAccess(boolean enabled) {
+        return enabled ? EnvironmentCheck.ok("native access", "enabled")
+                : EnvironmentCheck.warn("native access", "not enabled: the JVM warns on every native call site",
+                        "run with --enable-native-access=ALL-UNNAMED (java -jar vlm2vec.jar sets it from its manifest)");
+    }
+
+    static EnvironmentCheck blas(RuntimeInfo info) {
+        return switch (info.blasKind()) {
+            case OPENBLAS, MKL -> EnvironmentCheck.ok("BLAS", info.blasDescription());
+            case REFERENCE -> EnvironmentCheck.warn("BLAS", "reference BLAS " + info.blasDescription()
+                            + ": matrix products run about 30x slower than with OpenBLAS",
+                    "sudo apt-get install libopenblas0-pthread; if it is installed already: " + OPENBLAS_ALTERNATIVE);
+            case OTHER -> EnvironmentCheck.info("BLAS", info.blasDescription());
+            case UNKNOWN -> EnvironmentCheck.warn("BLAS", "cannot tell which BLAS libtorch uses",
+                    "on Debian: sudo apt-get install libopenblas0-pthread");
+        };
+    }
+
+    static EnvironmentCheck threads(RuntimeInfo info, @Nullable String ompNumThreads) {
+        String detail = info.threads() + " intra-op / " + info.interopThreads() + " inter-op threads on "
+                + info.availableCpus() + " CPUs";
+        if (info.threads() >= info.availableCpus()) {
+            return EnvironmentCheck.ok("threads", detail);
+        }
+        if (ompNumThreads != null) {
+            return EnvironmentCheck.warn("threads", detail + " (OMP_NUM_THREADS=" + ompNumThreads + ")",
+                    "raise OMP_NUM_THREADS to " + info.availableCpus() + " unless other work shares the CPUs");
+        }
+        // libtorch counts physical cores, which some virtual machines under-report.
+        return EnvironmentCheck.warn("threads", detail + " (libtorch's own choice)",
+                "export OMP_NUM_THREADS=" + info.availableCpus() + " before starting the JVM to use every CPU");
+    }
+
+    static EnvironmentCheck cuda(RuntimeInfo info) {
+        if (info.cudaAvailable()) {
+            return EnvironmentCheck.ok("CUDA", info.cudaDeviceCount() + " device(s)"
+                    + (info.cudaKernels() ? ", custom kernels built in" : ", custom kernels not built in"));
+        }
+        if (info.cudaCompiled()) {
+            return EnvironmentCheck.warn("CUDA", "libtorch has CUDA but sees no device",
+                    "check the NVIDIA driver (nvidia-smi) and CUDA_VISIBLE_DEVICES");
+        }
+        return EnvironmentCheck.info("CUDA", "CPU-only libtorch: models run on the CPU. For GPUs build the native"
+                + " library against a CUDA libtorch (see README)");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vlm2vec.cli;
+
+import org.jspecify.annotations.NullMarked;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code vlm2vec}: the command-line front end. */
+@NullMarked
+@Command(
+        name = "vlm2vec",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionReport.class,
+        description = "Vision-language models as universal multimodal embedding models (VLM2Vec).",
+        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class Vlm2VecCli implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and the tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Vlm2VecCli());
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: say what there is.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

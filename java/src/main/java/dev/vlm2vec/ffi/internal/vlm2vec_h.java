@@ -1,0 +1,935 @@
+// Bindings for native/include/vlm2vec.h, kept in the shape jextract 22 generates
+// (jextract --target-package dev.vlm2vec.ffi.internal --header-class-name vlm2vec_h
+// native/include/vlm2vec.h). jextract is not obtainable from this project's registries, so
+// this file is maintained by hand; BindingsMatchHeaderTest fails when a function declared
+// in the header has no binding here with a matching FunctionDescriptor.
+
+package dev.vlm2vec.ffi.internal;
+
+import java.lang.invoke.*;
+import java.lang.foreign.*;
+import java.util.*;
+import java.util.stream.*;
+
+import static java.lang.foreign.ValueLayout.*;
+import static java.lang.foreign.MemoryLayout.PathElement.*;
+
+@SuppressWarnings("unused")
+public class vlm2vec_h {
+
+    vlm2vec_h() {
+        // Should not be called directly
+    }
+
+    static final Arena LIBRARY_ARENA = Arena.ofAuto();
+    static final boolean TRACE_DOWNCALLS = Boolean.getBoolean("jextract.trace.downcalls");
+
+    static void traceDowncall(String name, Object... args) {
+         String traceArgs = Arrays.stream(args)
+                       .map(Object::toString)
+                       .collect(Collectors.joining(", "));
+         System.out.printf("%s(%s)\n", name, traceArgs);
+    }
+
+    static MemorySegment findOrThrow(String symbol) {
+        return SYMBOL_LOOKUP.find(symbol)
+            .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + symbol));
+    }
+
+    static MethodHandle upcallHandle(Class<?> fi, String name, FunctionDescriptor fdesc) {
+        try {
+            return MethodHandles.lookup().findVirtual(fi, name, fdesc.toMethodType());
+        } catch (ReflectiveOperationException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    static MemoryLayout align(MemoryLayout layout, long align) {
+        return switch (layout) {
+            case PaddingLayout p -> p;
+            case ValueLayout v -> v.withByteAlignment(align);
+            case GroupLayout g -> {
+                MemoryLayout[] alignedMembers = g.memberLayouts().stream()
+                        .map(m -> align(m, align)).toArray(MemoryLayout[]::new);
+                yield g instanceof StructLayout ?
+                        MemoryLayout.structLayout(alignedMembers) : MemoryLayout.unionLayout(alignedMembers);
+            }
+            case SequenceLayout s -> MemoryLayout.sequenceLayout(s.elementCount(), align(s.elementLayout(), align));
+        };
+    }
+
+    // The library is loaded with System.load by dev.vlm2vec.ffi.NativeLibrary before any
+    // binding is used, so the class loader's lookup finds its symbols.
+    static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
+            .or(Linker.nativeLinker().defaultLookup());
+
+    public static final ValueLayout.OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;
+    public static final ValueLayout.OfByte C_CHAR = ValueLayout.JAVA_BYTE;
+    public static final ValueLayout.OfShort C_SHORT = ValueLayout.JAVA_SHORT;
+    public static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
+    public static final ValueLayout.OfLong C_LONG_LONG = ValueLayout.JAVA_LONG;
+    public static final ValueLayout.OfFloat C_FLOAT = ValueLayout.JAVA_FLOAT;
+    public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
+    public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
+            .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
+    public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
+    private static final int VLM2VEC_ABI_VERSION = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define VLM2VEC_ABI_VERSION 1
+     * }
+     */
+    public static int VLM2VEC_ABI_VERSION() {
+        return VLM2VEC_ABI_VERSION;
+    }
+    private static final int VLM2VEC_OK = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_OK = 0
+     * }
+     */
+    public static int VLM2VEC_OK() {
+        return VLM2VEC_OK;
+    }
+    private static final int VLM2VEC_ERR_INVALID_ARGUMENT = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_INVALID_ARGUMENT = 1
+     * }
+     */
+    public static int VLM2VEC_ERR_INVALID_ARGUMENT() {
+        return VLM2VEC_ERR_INVALID_ARGUMENT;
+    }
+    private static final int VLM2VEC_ERR_NULL_POINTER = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_NULL_POINTER = 2
+     * }
+     */
+    public static int VLM2VEC_ERR_NULL_POINTER() {
+        return VLM2VEC_ERR_NULL_POINTER;
+    }
+    private static final int VLM2VEC_ERR_BAD_HANDLE = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_BAD_HANDLE = 3
+     * }
+     */
+    public static int VLM2VEC_ERR_BAD_HANDLE() {
+        return VLM2VEC_ERR_BAD_HANDLE;
+    }
+    private static final int VLM2VEC_ERR_OUT_OF_MEMORY = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_OUT_OF_MEMORY = 4
+     * }
+     */
+    public static int VLM2VEC_ERR_OUT_OF_MEMORY() {
+        return VLM2VEC_ERR_OUT_OF_MEMORY;
+    }
+    private static final int VLM2VEC_ERR_IO = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_IO = 5
+     * }
+     */
+    public static int VLM2VEC_ERR_IO() {
+        return VLM2VEC_ERR_IO;
+    }
+    private static final int VLM2VEC_ERR_UNSUPPORTED = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_UNSUPPORTED = 6
+     * }
+     */
+    public static int VLM2VEC_ERR_UNSUPPORTED() {
+        return VLM2VEC_ERR_UNSUPPORTED;
+    }
+    private static final int VLM2VEC_ERR_TORCH = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_TORCH = 7
+     * }
+     */
+    public static int VLM2VEC_ERR_TORCH() {
+        return VLM2VEC_ERR_TORCH;
+    }
+    private static final int VLM2VEC_ERR_INTERNAL = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_INTERNAL = 8
+     * }
+     */
+    public static int VLM2VEC_ERR_INTERNAL() {
+        return VLM2VEC_ERR_INTERNAL;
+    }
+    private static final int VLM2VEC_BLAS_UNKNOWN = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_blas_kind.VLM2VEC_BLAS_UNKNOWN = 0
+     * }
+     */
+    public static int VLM2VEC_BLAS_UNKNOWN() {
+        return VLM2VEC_BLAS_UNKNOWN;
+    }
+    private static final int VLM2VEC_BLAS_OPENBLAS = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_blas_kind.VLM2VEC_BLAS_OPENBLAS = 1
+     * }
+     */
+    public static int VLM2VEC_BLAS_OPENBLAS() {
+        return VLM2VEC_BLAS_OPENBLAS;
+    }
+    private static final int VLM2VEC_BLAS_MKL = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_blas_kind.VLM2VEC_BLAS_MKL = 2
+     * }
+     */
+    public static int VLM2VEC_BLAS_MKL() {
+        return VLM2VEC_BLAS_MKL;
+    }
+    private static final int VLM2VEC_BLAS_REFERENCE = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_blas_kind.VLM2VEC_BLAS_REFERENCE = 3
+     * }
+     */
+    public static int VLM2VEC_BLAS_REFERENCE() {
+        return VLM2VEC_BLAS_REFERENCE;
+    }
+    private static final int VLM2VEC_BLAS_OTHER = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_blas_kind.VLM2VEC_BLAS_OTHER = 4
+     * }
+     */
+    public static int VLM2VEC_BLAS_OTHER() {
+        return VLM2VEC_BLAS_OTHER;
+    }
+
+    private static class vlm2vec_abi_version {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_abi_version");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_abi_version()
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_abi_version$descriptor() {
+        return vlm2vec_abi_version.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_abi_version()
+     * }
+     */
+    public static MethodHandle vlm2vec_abi_version$handle() {
+        return vlm2vec_abi_version.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_abi_version()
+     * }
+     */
+    public static MemorySegment vlm2vec_abi_version$address() {
+        return vlm2vec_abi_version.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_abi_version()
+     * }
+     */
+    public static int vlm2vec_abi_version() {
+        var mh$ = vlm2vec_abi_version.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_abi_version");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_version {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_version");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_version()
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_version$descriptor() {
+        return vlm2vec_version.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_version()
+     * }
+     */
+    public static MethodHandle vlm2vec_version$handle() {
+        return vlm2vec_version.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_version()
+     * }
+     */
+    public static MemorySegment vlm2vec_version$address() {
+        return vlm2vec_version.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char *vlm2vec_version()
+     * }
+     */
+    public static MemorySegment vlm2vec_version() {
+        var mh$ = vlm2vec_version.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_version");
+            }
+            return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_last_error {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_last_error");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_last_error()
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_last_error$descriptor() {
+        return vlm2vec_last_error.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_last_error()
+     * }
+     */
+    public static MethodHandle vlm2vec_last_error$handle() {
+        return vlm2vec_last_error.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_last_error()
+     * }
+     */
+    public static MemorySegment vlm2vec_last_error$address() {
+        return vlm2vec_last_error.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char *vlm2vec_last_error()
+     * }
+     */
+    public static MemorySegment vlm2vec_last_error() {
+        var mh$ = vlm2vec_last_error.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_last_error");
+            }
+            return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_status_name {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_status_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_status_name(int32_t status)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_status_name$descriptor() {
+        return vlm2vec_status_name.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_status_name(int32_t status)
+     * }
+     */
+    public static MethodHandle vlm2vec_status_name$handle() {
+        return vlm2vec_status_name.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const char *vlm2vec_status_name(int32_t status)
+     * }
+     */
+    public static MemorySegment vlm2vec_status_name$address() {
+        return vlm2vec_status_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char *vlm2vec_status_name(int32_t status)
+     * }
+     */
+    public static MemorySegment vlm2vec_status_name(int status) {
+        var mh$ = vlm2vec_status_name.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_status_name", status);
+            }
+            return (MemorySegment)mh$.invokeExact(status);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_runtime_info_get {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_runtime_info_get");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_runtime_info_get(vlm2vec_runtime_info *out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_runtime_info_get$descriptor() {
+        return vlm2vec_runtime_info_get.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_runtime_info_get(vlm2vec_runtime_info *out)
+     * }
+     */
+    public static MethodHandle vlm2vec_runtime_info_get$handle() {
+        return vlm2vec_runtime_info_get.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_runtime_info_get(vlm2vec_runtime_info *out)
+     * }
+     */
+    public static MemorySegment vlm2vec_runtime_info_get$address() {
+        return vlm2vec_runtime_info_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_runtime_info_get(vlm2vec_runtime_info *out)
+     * }
+     */
+    public static int vlm2vec_runtime_info_get(MemorySegment out) {
+        var mh$ = vlm2vec_runtime_info_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_runtime_info_get", out);
+            }
+            return (int)mh$.invokeExact(out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_set_num_threads {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_set_num_threads");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_set_num_threads(int32_t num_threads)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_set_num_threads$descriptor() {
+        return vlm2vec_set_num_threads.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_set_num_threads(int32_t num_threads)
+     * }
+     */
+    public static MethodHandle vlm2vec_set_num_threads$handle() {
+        return vlm2vec_set_num_threads.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_set_num_threads(int32_t num_threads)
+     * }
+     */
+    public static MemorySegment vlm2vec_set_num_threads$address() {
+        return vlm2vec_set_num_threads.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_set_num_threads(int32_t num_threads)
+     * }
+     */
+    public static int vlm2vec_set_num_threads(int num_threads) {
+        var mh$ = vlm2vec_set_num_threads.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_set_num_threads", num_threads);
+            }
+            return (int)mh$.invokeExact(num_threads);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_last_token_pool_normalize {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_last_token_pool_normalize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_last_token_pool_normalize(const float *hidden, int64_t hidden_numel, int64_t batch, int64_t seq_len, int64_t hidden_size, const int64_t *lengths, float *out, int64_t out_numel)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_last_token_pool_normalize$descriptor() {
+        return vlm2vec_last_token_pool_normalize.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_last_token_pool_normalize(const float *hidden, int64_t hidden_numel, int64_t batch, int64_t seq_len, int64_t hidden_size, const int64_t *lengths, float *out, int64_t out_numel)
+     * }
+     */
+    public static MethodHandle vlm2vec_last_token_pool_normalize$handle() {
+        return vlm2vec_last_token_pool_normalize.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_last_token_pool_normalize(const float *hidden, int64_t hidden_numel, int64_t batch, int64_t seq_len, int64_t hidden_size, const int64_t *lengths, float *out, int64_t out_numel)
+     * }
+     */
+    public static MemorySegment vlm2vec_last_token_pool_normalize$address() {
+        return vlm2vec_last_token_pool_normalize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_last_token_pool_normalize(const float *hidden, int64_t hidden_numel, int64_t batch, int64_t seq_len, int64_t hidden_size, const int64_t *lengths, float *out, int64_t out_numel)
+     * }
+     */
+    public static int vlm2vec_last_token_pool_normalize(MemorySegment hidden, long hidden_numel, long batch, long seq_len, long hidden_size, MemorySegment lengths, MemorySegment out, long out_numel) {
+        var mh$ = vlm2vec_last_token_pool_normalize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_last_token_pool_normalize", hidden, hidden_numel, batch, seq_len, hidden_size, lengths, out, out_numel);
+            }
+            return (int)mh$.invokeExact(hidden, hidden_numel, batch, seq_len, hidden_size, lengths, out, out_numel);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_index_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_index_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_create(int64_t dim, vlm2vec_index **out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_index_create$descriptor() {
+        return vlm2vec_index_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_create(int64_t dim, vlm2vec_index **out)
+     * }
+     */
+    public static MethodHandle vlm2vec_index_create$handle() {
+        return vlm2vec_index_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_create(int64_t dim, vlm2vec_index **out)
+     * }
+     */
+    public static MemorySegment vlm2vec_index_create$address() {
+        return vlm2vec_index_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_create(int64_t dim, vlm2vec_index **out)
+     * }
+     */
+    public static int vlm2vec_index_create(long dim, MemorySegment out) {
+        var mh$ = vlm2vec_index_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_index_create", dim, out);
+            }
+            return (int)mh$.invokeExact(dim, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_index_add {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_index_add");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_add(vlm2vec_index *index, const float *vectors, int64_t numel, int64_t count)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_index_add$descriptor() {
+        return vlm2vec_index_add.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_add(vlm2vec_index *index, const float *vectors, int64_t numel, int64_t count)
+     * }
+     */
+    public static MethodHandle vlm2vec_index_add$handle() {
+        return vlm2vec_index_add.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_add(vlm2vec_index *index, const float *vectors, int64_t numel, int64_t count)
+     * }
+     */
+    public static MemorySegment vlm2vec_index_add$address() {
+        return vlm2vec_index_add.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_add(vlm2vec_index *index, const float *vectors, int64_t numel, int64_t count)
+     * }
+     */
+    public static int vlm2vec_index_add(MemorySegment index, MemorySegment vectors, long numel, long count) {
+        var mh$ = vlm2vec_index_add.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_index_add", index, vectors, numel, count);
+            }
+            return (int)mh$.invokeExact(index, vectors, numel, count);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_index_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_index_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_size(const vlm2vec_index *index, int64_t *out_size)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_index_size$descriptor() {
+        return vlm2vec_index_size.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_size(const vlm2vec_index *index, int64_t *out_size)
+     * }
+     */
+    public static MethodHandle vlm2vec_index_size$handle() {
+        return vlm2vec_index_size.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_size(const vlm2vec_index *index, int64_t *out_size)
+     * }
+     */
+    public static MemorySegment vlm2vec_index_size$address() {
+        return vlm2vec_index_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_size(const vlm2vec_index *index, int64_t *out_size)
+     * }
+     */
+    public static int vlm2vec_index_size(MemorySegment index, MemorySegment out_size) {
+        var mh$ = vlm2vec_index_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_index_size", index, out_size);
+            }
+            return (int)mh$.invokeExact(index, out_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_index_search {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_index_search");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_search(const vlm2vec_index *index, const float *queries, int64_t numel, int64_t num_queries, int64_t k, float *out_scores, int64_t *out_ids, int64_t out_numel)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_index_search$descriptor() {
+        return vlm2vec_index_search.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_search(const vlm2vec_index *index, const float *queries, int64_t numel, int64_t num_queries, int64_t k, float *out_scores, int64_t *out_ids, int64_t out_numel)
+     * }
+     */
+    public static MethodHandle vlm2vec_index_search$handle() {
+        return vlm2vec_index_search.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_search(const vlm2vec_index *index, const float *queries, int64_t numel, int64_t num_queries, int64_t k, float *out_scores, int64_t *out_ids, int64_t out_numel)
+     * }
+     */
+    public static MemorySegment vlm2vec_index_search$address() {
+        return vlm2vec_index_search.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_index_search(const vlm2vec_index *index, const float *queries, int64_t numel, int64_t num_queries, int64_t k, float *out_scores, int64_t *out_ids, int64_t out_numel)
+     * }
+     */
+    public static int vlm2vec_index_search(MemorySegment index, MemorySegment queries, long numel, long num_queries, long k, MemorySegment out_scores, MemorySegment out_ids, long out_numel) {
+        var mh$ = vlm2vec_index_search.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_index_search", index, queries, numel, num_queries, k, out_scores, out_ids, out_numel);
+            }
+            return (int)mh$.invokeExact(index, queries, numel, num_queries, k, out_scores, out_ids, out_numel);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_index_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_index_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void vlm2vec_index_free(vlm2vec_index *index)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_index_free$descriptor() {
+        return vlm2vec_index_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void vlm2vec_index_free(vlm2vec_index *index)
+     * }
+     */
+    public static MethodHandle vlm2vec_index_free$handle() {
+        return vlm2vec_index_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void vlm2vec_index_free(vlm2vec_index *index)
+     * }
+     */
+    public static MemorySegment vlm2vec_index_free$address() {
+        return vlm2vec_index_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void vlm2vec_index_free(vlm2vec_index *index)
+     * }
+     */
+    public static void vlm2vec_index_free(MemorySegment index) {
+        var mh$ = vlm2vec_index_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_index_free", index);
+            }
+            mh$.invokeExact(index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+}

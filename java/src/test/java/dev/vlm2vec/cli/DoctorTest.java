@@ -1,0 +1,68 @@
+package dev.vlm2vec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vlm2vec.cli.EnvironmentCheck.Verdict;
+import dev.vlm2vec.ffi.BlasKind;
+import dev.vlm2vec.ffi.RuntimeInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DoctorTest {
+
+    private static RuntimeInfo info(BlasKind blas, boolean cudaCompiled, boolean cudaAvailable, int threads, int cpus) {
+        return new RuntimeInfo("1.13.0", blas, blas == BlasKind.OPENBLAS ? "OpenBLAS 0.3.21" : "",
+                "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", cudaCompiled, cudaAvailable, cudaAvailable ? 1 : 0,
+                false, threads, 1, cpus);
+    }
+
+    @Test
+    void thisMachinePassesWithTheNativeLibraryLoaded() {
+        Map<String, EnvironmentCheck> checks = Doctor.examine().stream()
+                .collect(Collectors.toMap(EnvironmentCheck::subject, check -> check));
+        assertEquals(List.of("JDK", "native access", "native library", "libtorch", "BLAS", "threads", "CUDA"),
+                Doctor.examine().stream().map(EnvironmentCheck::subject).toList());
+        assertEquals(Verdict.OK, checks.get("JDK").verdict());
+        assertEquals(Verdict.OK, checks.get("native access").verdict(), "surefire passes --enable-native-access");
+        assertEquals(Verdict.OK, checks.get("native library").verdict(), checks.get("native library").detail());
+    }
+
+    @Test
+    void referenceBlasIsAWarningThatSaysWhatToInstall() {
+        EnvironmentCheck check = Doctor.blas(info(BlasKind.REFERENCE, false, false, 2, 2));
+        assertEquals(Verdict.WARN, check.verdict());
+        assertTrue(check.detail().contains("30x slower"), check.detail());
+        assertTrue(check.fix().startsWith("sudo apt-get install libopenblas0-pthread"), check.fix());
+        assertEquals(Verdict.OK, Doctor.blas(info(BlasKind.OPENBLAS, false, false, 2, 2)).verdict());
+    }
+
+    @Test
+    void fewerThreadsThanCpusIsAWarningNamingOmpNumThreads() {
+        EnvironmentCheck check = Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 8), "1");
+        assertEquals(Verdict.WARN, check.verdict());
+        assertEquals("1 intra-op / 1 inter-op threads on 8 CPUs (OMP_NUM_THREADS=1)", check.detail());
+        assertEquals(Verdict.OK, Doctor.threads(info(BlasKind.OPENBLAS, false, false, 8, 8), null).verdict());
+        EnvironmentCheck unset = Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 2), null);
+        assertEquals(Verdict.WARN, unset.verdict());
+        assertEquals("export OMP_NUM_THREADS=2 before starting the JVM to use every CPU", unset.fix());
+    }
+
+    @Test
+    void cudaVerdicts() {
+        assertEquals(Verdict.INFO, Doctor.cuda(info(BlasKind.OPENBLAS, false, false, 2, 2)).verdict());
+        assertEquals(Verdict.WARN, Doctor.cuda(info(BlasKind.OPENBLAS, true, false, 2, 2)).verdict());
+        assertEquals(Verdict.OK, Doctor.cuda(info(BlasKind.OPENBLAS, true, true, 2, 2)).verdict());
+    }
+
+    @Test
+    void oldJdkAndDisabledNativeAccessAreReported() {
+        assertEquals(Verdict.FAIL, Doctor.jdk(17).verdict());
+        assertEquals(Verdict.OK, Doctor.jdk(25).verdict());
+        EnvironmentCheck access = Doctor.nativeAccess(false);
+        assertEquals(Verdict.WARN, access.verdict());
+        assertTrue(access.fix().contains("--enable-native-access=ALL-UNNAMED"));
+    }
+}

@@ -1,0 +1,130 @@
+/*
+ * vlm2vec C ABI.
+ *
+ * Rules (see docs/ARCHITECTURE.md):
+ *  - C only: opaque handles, fixed-width integers, plain structs.
+ *  - Every function that can fail returns a vlm2vec_status code; the message of the last
+ *    failure on the calling thread is read with vlm2vec_last_error(). No C++ exception
+ *    ever crosses this boundary.
+ *  - The caller owns every buffer it passes and states its length in elements; native code
+ *    checks each length against the shape and never keeps a pointer after returning.
+ *  - A handle is used by one thread at a time.
+ *
+ * The Java bindings (dev.vlm2vec.ffi.internal.vlm2vec_h) mirror this file; a test fails when
+ * a function declared here has no binding with a matching descriptor.
+ */
+#ifndef VLM2VEC_H
+#define VLM2VEC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VLM2VEC_API __attribute__((visibility("default")))
+
+/* Bumped whenever a declaration in this file changes; Java refuses any other value. */
+#define VLM2VEC_ABI_VERSION 1
+
+typedef enum vlm2vec_status {
+    VLM2VEC_OK = 0,
+    VLM2VEC_ERR_INVALID_ARGUMENT = 1, /* a size, length or option is out of range */
+    VLM2VEC_ERR_NULL_POINTER = 2,     /* a required pointer or handle is NULL */
+    VLM2VEC_ERR_BAD_HANDLE = 3,       /* a handle of the wrong kind, or one already freed */
+    VLM2VEC_ERR_OUT_OF_MEMORY = 4,
+    VLM2VEC_ERR_IO = 5,
+    VLM2VEC_ERR_UNSUPPORTED = 6,      /* valid request this build cannot serve */
+    VLM2VEC_ERR_TORCH = 7,            /* libtorch raised an error */
+    VLM2VEC_ERR_INTERNAL = 8          /* anything else: a bug, please report it */
+} vlm2vec_status;
+
+typedef enum vlm2vec_blas_kind {
+    VLM2VEC_BLAS_UNKNOWN = 0,
+    VLM2VEC_BLAS_OPENBLAS = 1,
+    VLM2VEC_BLAS_MKL = 2,
+    VLM2VEC_BLAS_REFERENCE = 3, /* netlib reference BLAS: correct but about 30x slower */
+    VLM2VEC_BLAS_OTHER = 4
+} vlm2vec_blas_kind;
+
+/* Facts about the runtime this library was loaded into. Strings are NUL-terminated. */
+typedef struct vlm2vec_runtime_info {
+    char torch_version[32];   /* libtorch version, e.g. "1.13.1" */
+    char blas_version[128];   /* e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64" */
+    char blas_library[256];   /* file that provides sgemm_ to libtorch, when it can be found */
+    int32_t blas_kind;        /* a vlm2vec_blas_kind */
+    int32_t cuda_compiled;    /* 1 when libtorch was built with CUDA */
+    int32_t cuda_available;   /* 1 when a CUDA device is usable now */
+    int32_t cuda_device_count;
+    int32_t cuda_kernels;     /* 1 when this library carries the cuda-kernels/ kernels */
+    int32_t num_threads;      /* intra-op threads libtorch uses */
+    int32_t num_interop_threads;
+    int32_t max_threads;      /* logical CPUs available to this process */
+} vlm2vec_runtime_info;
+
+/* Exact cosine-similarity index over embeddings, searched with one matrix product. */
+typedef struct vlm2vec_index vlm2vec_index;
+
+/* ---- version and errors ------------------------------------------------------------ */
+
+/* VLM2VEC_ABI_VERSION of the built library; cheap enough to benchmark a bare downcall. */
+VLM2VEC_API int32_t vlm2vec_abi_version(void);
+
+/* Library version, e.g. "0.1.0". Static storage. */
+VLM2VEC_API const char *vlm2vec_version(void);
+
+/* Message of the last failure on this thread ("" when none). Valid until the next call
+ * on this thread. */
+VLM2VEC_API const char *vlm2vec_last_error(void);
+
+/* Name of a status code, e.g. "VLM2VEC_ERR_INVALID_ARGUMENT". Static storage. */
+VLM2VEC_API const char *vlm2vec_status_name(int32_t status);
+
+/* ---- runtime ----------------------------------------------------------------------- */
+
+VLM2VEC_API int32_t vlm2vec_runtime_info_get(vlm2vec_runtime_info *out);
+
+/* Sets libtorch's intra-op thread count; num_threads must be >= 1. */
+VLM2VEC_API int32_t vlm2vec_set_num_threads(int32_t num_threads);
+
+/* ---- pooling ----------------------------------------------------------------------- */
+
+/*
+ * Last-token pooling and L2 normalisation, the way VLM2Vec turns decoder hidden states
+ * into an embedding:
+ *   out[b, :] = h[b, lengths[b] - 1, :] / max(||h[b, lengths[b] - 1, :]||_2, 1e-12)
+ * hidden: [batch, seq_len, hidden_size] row-major, hidden_numel elements;
+ * lengths: [batch], each in [1, seq_len] (right padding: the number of real tokens);
+ * out: [batch, hidden_size], out_numel elements.
+ */
+VLM2VEC_API int32_t vlm2vec_last_token_pool_normalize(const float *hidden, int64_t hidden_numel,
+                                                      int64_t batch, int64_t seq_len,
+                                                      int64_t hidden_size, const int64_t *lengths,
+                                                      float *out, int64_t out_numel);
+
+/* ---- cosine index ------------------------------------------------------------------ */
+
+VLM2VEC_API int32_t vlm2vec_index_create(int64_t dim, vlm2vec_index **out);
+
+/* Adds count vectors ([count, dim], numel elements); they get ids size..size+count-1.
+ * Vectors are L2-normalised on the way in; an all-zero vector is an error. */
+VLM2VEC_API int32_t vlm2vec_index_add(vlm2vec_index *index, const float *vectors, int64_t numel,
+                                      int64_t count);
+
+VLM2VEC_API int32_t vlm2vec_index_size(const vlm2vec_index *index, int64_t *out_size);
+
+/* For each of num_queries queries ([num_queries, dim], numel elements) writes the k best
+ * ids and cosine scores, best first, ties to the lowest id. out_scores and out_ids each
+ * hold out_numel = num_queries * k elements; 1 <= k <= size. */
+VLM2VEC_API int32_t vlm2vec_index_search(const vlm2vec_index *index, const float *queries,
+                                         int64_t numel, int64_t num_queries, int64_t k,
+                                         float *out_scores, int64_t *out_ids, int64_t out_numel);
+
+/* Frees the index; NULL is ignored. */
+VLM2VEC_API void vlm2vec_index_free(vlm2vec_index *index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VLM2VEC_H */

@@ -1,0 +1,31 @@
+// The error type of the native layer: carries the status code the C ABI reports for it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "vlm2vec.h"
+
+namespace vlm2vec {
+
+// Messages name the argument that was wrong and what would have been right, because they
+// reach the user unchanged.
+class Error : public std::runtime_error {
+ public:
+  Error(vlm2vec_status status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  vlm2vec_status status() const noexcept { return status_; }
+
+ private:
+  vlm2vec_status status_;
+};
+
+inline void check_argument(bool ok, const std::string& message) {
+  if (!ok) throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, message);
+}
+
+inline void check_not_null(const void* pointer, const char* name) {
+  if (pointer == nullptr) throw Error(VLM2VEC_ERR_NULL_POINTER, std::string(name) + " is NULL");
+}
+
+}  // namespace vlm2vec

@@ -1,0 +1,13 @@
+// Last-token pooling + L2 normalisation: how VLM2Vec reads one embedding out of a decoder.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace vlm2vec::ops {
+
+// hidden: [batch, seq_len, hidden] floating point; lengths: [batch] int64, each in
+// [1, seq_len] (right padding). Returns [batch, hidden] rows of unit L2 norm, computed as
+// h / max(||h||, 1e-12) like torch.nn.functional.normalize.
+torch::Tensor last_token_pool_normalize(const torch::Tensor& hidden, const torch::Tensor& lengths);
+
+}  // namespace vlm2vec::ops
