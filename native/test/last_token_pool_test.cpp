@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
+#include "ops/last_token_pool.h"
 #include "vlm2vec.h"
 
 namespace {
@@ -100,4 +103,19 @@ TEST(LastTokenPool, OverflowingShapeIsAnError) {
   EXPECT_EQ(vlm2vec_last_token_pool_normalize(&dummy, 1, 1L << 40, 1L << 20, 1L << 20, &length, &dummy, 1),
             VLM2VEC_ERR_INVALID_ARGUMENT);
   EXPECT_NE(std::string(vlm2vec_last_error()).find("overflows"), std::string::npos);
+}
+
+// The fast CPU path and libtorch's general formulation (taken for non-contiguous or
+// non-fp32 input) must agree.
+TEST(LastTokenPool, FastCpuPathAgreesWithTheGeneralPath) {
+  torch::manual_seed(5);
+  const auto hidden = torch::randn({6, 10, 48});
+  const auto lengths = torch::tensor({10, 1, 5, 2, 9, 3}, torch::kLong);
+  const auto fast = vlm2vec::ops::last_token_pool_normalize(hidden, lengths);
+  const auto general = vlm2vec::ops::last_token_pool_normalize(hidden.to(torch::kFloat64), lengths);
+  EXPECT_TRUE(torch::allclose(fast.to(torch::kFloat64), general, 1e-6, 1e-7));
+  // A transposed-then-restored view is non-contiguous and takes the general path.
+  const auto strided = hidden.transpose(0, 1).contiguous().transpose(0, 1);
+  ASSERT_FALSE(strided.is_contiguous());
+  EXPECT_TRUE(torch::allclose(vlm2vec::ops::last_token_pool_normalize(strided, lengths), fast, 1e-6, 1e-7));
 }

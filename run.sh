@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, builds what is stale, then runs vlm2vec.
+# With no arguments it runs `vlm2vec doctor` (it becomes `train` on the embedded defaults
+# once training lands); any arguments are passed to vlm2vec, e.g. ./run.sh --version.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/environment.sh"
+ensure_system_packages
+select_jdk
+build_if_stale
+if (($# == 0)); then
+    set -- doctor
+fi
+exec "$JAVA_HOME/bin/java" -jar "$VLM2VEC_ROOT/java/target/vlm2vec.jar" "$@"
