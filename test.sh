@@ -7,4 +7,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/environment.sh"
 ensure_system_packages
 select_jdk
 cd "$VLM2VEC_ROOT"
-exec mvn -B verify "$@"
+exec mvn -B -Dstyle.color=never verify "$@"

@@ -77,5 +77,5 @@ build_if_stale() {
         return 0
     fi
     log "building (mvn -DskipTests package)"
-    (cd "$VLM2VEC_ROOT" && mvn -B -q -DskipTests package)
+    (cd "$VLM2VEC_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
 }
