@@ -25,7 +25,7 @@ extern "C" {
 #define VLM2VEC_API __attribute__((visibility("default")))
 
 /* Bumped whenever a declaration in this file changes; Java refuses any other value. */
-#define VLM2VEC_ABI_VERSION 1
+#define VLM2VEC_ABI_VERSION 2
 
 typedef enum vlm2vec_status {
     VLM2VEC_OK = 0,
@@ -36,7 +36,8 @@ typedef enum vlm2vec_status {
     VLM2VEC_ERR_IO = 5,
     VLM2VEC_ERR_UNSUPPORTED = 6,      /* valid request this build cannot serve */
     VLM2VEC_ERR_TORCH = 7,            /* libtorch raised an error */
-    VLM2VEC_ERR_INTERNAL = 8          /* anything else: a bug, please report it */
+    VLM2VEC_ERR_INTERNAL = 8,         /* anything else: a bug, please report it */
+    VLM2VEC_ERR_BAD_MODEL = 9         /* a model directory is incomplete or inconsistent */
 } vlm2vec_status;
 
 typedef enum vlm2vec_blas_kind {
@@ -64,6 +65,48 @@ typedef struct vlm2vec_runtime_info {
 
 /* Exact cosine-similarity index over embeddings, searched with one matrix product. */
 typedef struct vlm2vec_index vlm2vec_index;
+
+/* A loaded embedding model (Phi-3.5-V, ...): weights on one device in one dtype. */
+typedef struct vlm2vec_model vlm2vec_model;
+
+typedef enum vlm2vec_dtype {
+    VLM2VEC_DTYPE_FLOAT32 = 0,
+    VLM2VEC_DTYPE_BFLOAT16 = 1,
+    VLM2VEC_DTYPE_FLOAT16 = 2
+} vlm2vec_dtype;
+
+typedef struct vlm2vec_model_info {
+    char architecture[32];    /* config.json model_type, e.g. "phi3_v" */
+    char device[32];          /* e.g. "cpu", "cuda:0" */
+    int32_t dtype;            /* a vlm2vec_dtype */
+    int32_t reserved;
+    int64_t hidden_size;      /* = embedding size */
+    int64_t num_layers;       /* language model layers */
+    int64_t image_size;       /* side of one image crop, pixels */
+    int64_t max_crops;        /* crops per image incl. the global view */
+    int64_t parameter_count;  /* parameters loaded (unused tensors not counted) */
+} vlm2vec_model_info;
+
+/*
+ * One right-padded batch. Token ids and mask are [batch_size, seq_len]; image placeholder
+ * tokens are already expanded to each image's token count (Phi-3.5-V: ids -k for image k
+ * of a prompt). Images are given in the order their placeholders appear, example by
+ * example: pixel_values [num_images, crops_per_image, channels, crop_height, crop_width]
+ * float32 and image_sizes [num_images, 2] (height, width). With num_images 0 both may be NULL.
+ */
+typedef struct vlm2vec_batch {
+    int64_t batch_size;
+    int64_t seq_len;
+    const int64_t *input_ids;
+    const int64_t *attention_mask;
+    int64_t num_images;
+    int64_t crops_per_image;
+    int64_t channels;
+    int64_t crop_height;
+    int64_t crop_width;
+    const float *pixel_values;
+    const int64_t *image_sizes;
+} vlm2vec_batch;
 
 /* ---- version and errors ------------------------------------------------------------ */
 
@@ -122,6 +165,28 @@ VLM2VEC_API int32_t vlm2vec_index_search(const vlm2vec_index *index, const float
 
 /* Frees the index; NULL is ignored. */
 VLM2VEC_API void vlm2vec_index_free(vlm2vec_index *index);
+
+/* ---- models ------------------------------------------------------------------------ */
+
+/* Loads the model in model_dir (config.json + safetensors; architecture from model_type)
+ * onto device ("cpu", "cuda", "cuda:N") in dtype (a vlm2vec_dtype). On failure *out is NULL
+ * and nothing is left allocated. */
+VLM2VEC_API int32_t vlm2vec_model_load(const char *model_dir, const char *device, int32_t dtype,
+                                       vlm2vec_model **out);
+
+VLM2VEC_API int32_t vlm2vec_model_info_get(const vlm2vec_model *model, vlm2vec_model_info *out);
+
+/* Notes from loading (e.g. tensors present but unused), "" when none. *out stays valid
+ * until the model is freed. */
+VLM2VEC_API int32_t vlm2vec_model_load_report(const vlm2vec_model *model, const char **out);
+
+/* Embeds a batch: out receives [batch_size, hidden_size] floats (out_numel elements), the
+ * hidden state of each example's last real token, L2-normalised when normalize != 0. */
+VLM2VEC_API int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2vec_batch *batch,
+                                         int32_t normalize, float *out, int64_t out_numel);
+
+/* Frees the model; NULL is ignored. */
+VLM2VEC_API void vlm2vec_model_free(vlm2vec_model *model);
 
 #ifdef __cplusplus
 }

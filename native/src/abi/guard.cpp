@@ -65,6 +65,7 @@ extern "C" const char* vlm2vec_status_name(int32_t status) {
     case VLM2VEC_ERR_UNSUPPORTED: return "VLM2VEC_ERR_UNSUPPORTED";
     case VLM2VEC_ERR_TORCH: return "VLM2VEC_ERR_TORCH";
     case VLM2VEC_ERR_INTERNAL: return "VLM2VEC_ERR_INTERNAL";
+    case VLM2VEC_ERR_BAD_MODEL: return "VLM2VEC_ERR_BAD_MODEL";
     default: return "VLM2VEC_UNKNOWN_STATUS";
   }
 }

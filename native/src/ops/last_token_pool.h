@@ -10,4 +10,7 @@ namespace vlm2vec::ops {
 // h / max(||h||, 1e-12) like torch.nn.functional.normalize.
 torch::Tensor last_token_pool_normalize(const torch::Tensor& hidden, const torch::Tensor& lengths);
 
+// The same rows without normalisation: [batch, hidden] hidden[b, lengths[b] - 1].
+torch::Tensor last_token_pool(const torch::Tensor& hidden, const torch::Tensor& lengths);
+
 }  // namespace vlm2vec::ops

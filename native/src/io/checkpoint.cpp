@@ -1,0 +1,118 @@
+#include "io/checkpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace vlm2vec::io {
+namespace {
+
+std::string shape_text(c10::IntArrayRef shape) {
+  std::ostringstream out;
+  out << shape;
+  return out.str();
+}
+
+}  // namespace
+
+Checkpoint::Checkpoint(const std::string& directory, torch::ScalarType dtype, torch::Device device)
+    : directory_(directory), dtype_(dtype), device_(device) {
+  namespace fs = std::filesystem;
+  const fs::path root(directory);
+  const fs::path single = root / "model.safetensors";
+  const fs::path index = root / "model.safetensors.index.json";
+  std::vector<std::string> shard_names;
+  std::map<std::string, std::string> shard_of;
+  if (fs::exists(index)) {
+    std::ifstream in(index);
+    nlohmann::json parsed;
+    try {
+      parsed = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(VLM2VEC_ERR_BAD_MODEL, index.string() + " is not valid JSON: " + e.what());
+    }
+    if (!parsed.contains("weight_map") || !parsed["weight_map"].is_object()) {
+      throw Error(VLM2VEC_ERR_BAD_MODEL, index.string() + " has no weight_map object");
+    }
+    for (const auto& [name, shard] : parsed["weight_map"].items()) {
+      const auto file = shard.get<std::string>();
+      if (file.find('/') != std::string::npos) {
+        throw Error(VLM2VEC_ERR_BAD_MODEL, index.string() + " names a shard outside the directory: " + file);
+      }
+      shard_of[name] = file;
+      if (std::find(shard_names.begin(), shard_names.end(), file) == shard_names.end()) shard_names.push_back(file);
+    }
+  } else if (fs::exists(single)) {
+    shard_names.push_back("model.safetensors");
+  } else {
+    throw Error(VLM2VEC_ERR_BAD_MODEL, directory + " holds neither model.safetensors nor model.safetensors.index.json");
+  }
+  for (const auto& shard : shard_names) {
+    files_.push_back(SafetensorsFile::open((root / shard).string()));
+    for (const auto& [name, entry] : files_.back()->entries()) {
+      const auto listed = shard_of.find(name);
+      if (!shard_of.empty() && (listed == shard_of.end() || listed->second != shard)) continue;
+      if (file_of_.count(name) != 0) {
+        throw Error(VLM2VEC_ERR_BAD_MODEL, "tensor '" + name + "' is stored twice in " + directory);
+      }
+      file_of_[name] = files_.size() - 1;
+    }
+  }
+  for (const auto& [name, shard] : shard_of) {
+    if (file_of_.count(name) == 0) {
+      throw Error(VLM2VEC_ERR_BAD_MODEL, "model.safetensors.index.json lists '" + name + "' in " + shard +
+                                             ", which does not contain it");
+    }
+  }
+}
+
+std::vector<std::string> Checkpoint::names() const {
+  std::vector<std::string> result;
+  for (const auto& [name, file] : file_of_) result.push_back(name);
+  return result;
+}
+
+torch::Tensor Checkpoint::raw(const std::string& name) const {
+  const auto found = file_of_.find(name);
+  if (found == file_of_.end()) throw Error(VLM2VEC_ERR_BAD_MODEL, "missing tensor '" + name + "' in " + directory_);
+  return files_[found->second]->tensor(name);
+}
+
+torch::Tensor Checkpoint::take(const std::string& name, const std::vector<int64_t>& shape) {
+  taken_.insert(name);
+  const auto placeholder = [&] { return torch::zeros(shape, torch::TensorOptions().dtype(dtype_).device(device_)); };
+  if (!contains(name)) {
+    problems_.push_back("missing tensor '" + name + "' (expected shape " + shape_text(shape) + ")");
+    return placeholder();
+  }
+  const auto stored = raw(name);
+  if (stored.sizes() != c10::IntArrayRef(shape)) {
+    problems_.push_back("tensor '" + name + "' has shape " + shape_text(stored.sizes()) + " but the architecture needs " +
+                        shape_text(shape));
+    return placeholder();
+  }
+  parameter_count_ += stored.numel();
+  return stored.to(device_, dtype_);
+}
+
+void Checkpoint::finish() const {
+  if (problems_.empty()) return;
+  std::string message = "checkpoint " + directory_ + " does not fit the architecture (" +
+                        std::to_string(problems_.size()) + " problem" + (problems_.size() == 1 ? "" : "s") + "): ";
+  for (size_t i = 0; i < problems_.size(); ++i) message += (i ? "; " : "") + problems_[i];
+  throw Error(VLM2VEC_ERR_BAD_MODEL, message);
+}
+
+std::vector<std::string> Checkpoint::unused() const {
+  std::vector<std::string> result;
+  for (const auto& [name, file] : file_of_) {
+    if (taken_.count(name) == 0) result.push_back(name);
+  }
+  return result;
+}
+
+}  // namespace vlm2vec::io

@@ -1,0 +1,48 @@
+#include "models/embedding_model.h"
+
+#include <torch/torch.h>
+
+#include "common/error.h"
+#include "ops/last_token_pool.h"
+
+namespace vlm2vec::models {
+
+torch::Tensor EmbeddingModel::encode(const EncodeBatch& batch, bool normalize) const {
+  torch::NoGradGuard no_grad;
+  const auto hidden = hidden_states(batch).to(torch::kFloat32);
+  const auto lengths = batch.attention_mask.sum(1).to(torch::kLong);
+  const auto pooled = normalize ? ops::last_token_pool_normalize(hidden, lengths.to(hidden.device()))
+                                : ops::last_token_pool(hidden, lengths.to(hidden.device()));
+  return pooled.to(torch::kCPU).contiguous();
+}
+
+void check_encode_batch(const EncodeBatch& batch, int64_t vocab_size) {
+  check_argument(batch.input_ids.dim() == 2 && batch.input_ids.size(0) >= 1 && batch.input_ids.size(1) >= 1,
+                 "input_ids must be [batch >= 1, seq_len >= 1]");
+  check_argument(batch.attention_mask.sizes() == batch.input_ids.sizes(), "attention_mask must have the shape of input_ids");
+  const auto mask = batch.attention_mask;
+  check_argument(((mask == 0) | (mask == 1)).all().item<bool>(), "attention_mask may only hold 0 and 1");
+  const auto lengths = mask.sum(1);
+  for (int64_t b = 0; b < mask.size(0); ++b) {
+    const int64_t length = lengths[b].item<int64_t>();
+    check_argument(length >= 1, "example " + std::to_string(b) + " has no real token (attention_mask all 0)");
+    // Right padding: ones then zeros, so the last real token is at length - 1.
+    check_argument(mask[b].narrow(0, 0, length).all().item<bool>(),
+                   "example " + std::to_string(b) + " is not right-padded: its attention_mask has a 0 before its last 1");
+  }
+  const auto too_large = (batch.input_ids >= vocab_size).nonzero();
+  if (too_large.size(0) > 0) {
+    const int64_t b = too_large[0][0].item<int64_t>(), t = too_large[0][1].item<int64_t>();
+    throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "input_ids[" + std::to_string(b) + "][" + std::to_string(t) + "] = " +
+                                                  std::to_string(batch.input_ids[b][t].item<int64_t>()) +
+                                                  " is outside the vocabulary of " + std::to_string(vocab_size));
+  }
+  if (batch.pixel_values.defined()) {
+    check_argument(batch.pixel_values.dim() == 5, "pixel_values must be [images, crops, channels, height, width]");
+    check_argument(batch.image_sizes.defined() && batch.image_sizes.dim() == 2 && batch.image_sizes.size(1) == 2 &&
+                       batch.image_sizes.size(0) == batch.pixel_values.size(0),
+                   "image_sizes must be [images, 2] with one (height, width) per image");
+  }
+}
+
+}  // namespace vlm2vec::models

@@ -1,0 +1,60 @@
+// What every backbone offers the C ABI: hidden states for a tokenised, right-padded batch
+// with its images, and facts about itself. Pooling and normalisation are shared.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace vlm2vec::models {
+
+struct EncodeBatch {
+  torch::Tensor input_ids;       // [batch, seq] int64, right padded
+  torch::Tensor attention_mask;  // [batch, seq] int64: 1 real token, 0 padding
+  torch::Tensor pixel_values;    // [images, crops, channels, height, width] float, or undefined
+  torch::Tensor image_sizes;     // [images, 2] int64 (height, width), or undefined
+};
+
+struct ModelInfo {
+  std::string architecture;  // config.json model_type, e.g. "phi3_v"
+  int64_t hidden_size = 0;
+  int64_t num_layers = 0;
+  int64_t image_size = 0;  // side of one image crop in pixels
+  int64_t max_crops = 0;   // crops per image the processor produces, global view included
+  int64_t parameter_count = 0;
+  torch::ScalarType dtype = torch::kFloat32;
+  torch::Device device = torch::kCPU;
+};
+
+class EmbeddingModel {
+ public:
+  virtual ~EmbeddingModel() = default;
+
+  // Last-layer hidden states after the final norm: [batch, seq, hidden_size].
+  virtual torch::Tensor hidden_states(const EncodeBatch& batch) const = 0;
+
+  const ModelInfo& info() const { return info_; }
+  // Facts only the loader knows (parameter count, dtype, device) are filled in by it.
+  ModelInfo& mutable_info() { return info_; }
+
+  // The embedding of each example: the hidden state of its last real token, L2-normalised
+  // when normalize is set. [batch, hidden_size] float32 on the CPU.
+  torch::Tensor encode(const EncodeBatch& batch, bool normalize) const;
+
+  // Text written once at load time: tensors found but not used, and similar notes.
+  const std::string& load_report() const { return load_report_; }
+  void set_load_report(std::string report) { load_report_ = std::move(report); }
+
+ protected:
+  ModelInfo info_;
+
+ private:
+  std::string load_report_;
+};
+
+// Checks the batch tensors' shapes and the token ids against the vocabulary, naming what is
+// wrong; shared by the backbones.
+void check_encode_batch(const EncodeBatch& batch, int64_t vocab_size);
+
+}  // namespace vlm2vec::models

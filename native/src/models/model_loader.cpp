@@ -1,0 +1,46 @@
+#include "models/model_loader.h"
+
+#include <filesystem>
+
+#include "common/error.h"
+#include "io/checkpoint.h"
+#include "io/json_file.h"
+#include "models/phi3v_model.h"
+
+namespace vlm2vec::models {
+namespace {
+
+std::string unused_report(const io::Checkpoint& checkpoint, const std::string& architecture) {
+  const auto unused = checkpoint.unused();
+  if (unused.empty()) return "";
+  std::string report = std::to_string(unused.size()) + " tensor(s) in " + checkpoint.directory() + " are not used by " +
+                       architecture + ":";
+  for (const auto& name : unused) report += " " + name;
+  return report;
+}
+
+}  // namespace
+
+std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::ScalarType dtype, torch::Device device) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(directory)) throw Error(VLM2VEC_ERR_IO, "model directory " + directory + " does not exist");
+  const std::string config_path = (fs::path(directory) / "config.json").string();
+  const auto model_type = io::required<std::string>(io::read_json_file(config_path), "model_type", config_path);
+  io::Checkpoint checkpoint(directory, dtype, device);
+  std::unique_ptr<EmbeddingModel> model;
+  if (model_type == "phi3_v") {
+    auto phi3v = std::make_unique<Phi3VModel>(checkpoint, read_phi3v_config(directory, checkpoint));
+    checkpoint.finish();
+    model = std::move(phi3v);
+  } else {
+    throw Error(VLM2VEC_ERR_UNSUPPORTED, config_path + ": model_type '" + model_type + "' is not supported (phi3_v)");
+  }
+  ModelInfo& info = model->mutable_info();
+  info.parameter_count = checkpoint.parameter_count();
+  info.dtype = dtype;
+  info.device = device;
+  model->set_load_report(unused_report(checkpoint, model_type));
+  return model;
+}
+
+}  // namespace vlm2vec::models
