@@ -14,6 +14,8 @@ public enum Status {
     UNSUPPORTED(6),
     TORCH(7),
     INTERNAL(8),
+    /** A model directory is incomplete or inconsistent (missing or mis-shaped tensors, bad config). */
+    BAD_MODEL(9),
     /** A code this version of the bindings does not know: the library is newer than the jar. */
     UNKNOWN(-1);
 

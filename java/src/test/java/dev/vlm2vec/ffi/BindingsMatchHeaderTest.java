@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vlm2vec.ffi.internal.vlm2vec_h;
-import dev.vlm2vec.ffi.internal.vlm2vec_runtime_info;
 import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -58,21 +57,30 @@ class BindingsMatchHeaderTest {
     }
 
     @Test
-    void structLayoutsFollowTheHeaderFieldByField() {
+    void structLayoutsFollowTheHeaderFieldByField() throws Exception {
         Map<String, List<HeaderDeclarations.Field>> structs = HeaderDeclarations.structs(header);
-        List<HeaderDeclarations.Field> fields = structs.get("vlm2vec_runtime_info");
-        GroupLayout layout = vlm2vec_runtime_info.layout();
-        assertEquals(fields.size(), layout.memberLayouts().size(), "field count of vlm2vec_runtime_info");
-        long offset = 0;
-        for (HeaderDeclarations.Field field : fields) {
-            MemoryLayout element = HeaderDeclarations.layoutOf(field.type());
-            long size = element.byteSize() * Math.max(1, field.arrayLength());
-            offset = (offset + element.byteAlignment() - 1) / element.byteAlignment() * element.byteAlignment();
-            assertEquals(offset, layout.byteOffset(PathElement.groupElement(field.name())), "offset of " + field.name());
-            assertEquals(size, layout.select(PathElement.groupElement(field.name())).byteSize(), "size of " + field.name());
-            offset += size;
+        assertTrue(structs.size() >= 3, "parsed only " + structs.keySet());
+        for (Map.Entry<String, List<HeaderDeclarations.Field>> struct : structs.entrySet()) {
+            String name = struct.getKey();
+            GroupLayout layout = (GroupLayout) Class.forName("dev.vlm2vec.ffi.internal." + name)
+                    .getMethod("layout").invoke(null);
+            List<HeaderDeclarations.Field> fields = struct.getValue();
+            assertEquals(fields.size(), layout.memberLayouts().size(), "field count of " + name);
+            long offset = 0;
+            long alignment = 1;
+            for (HeaderDeclarations.Field field : fields) {
+                MemoryLayout element = HeaderDeclarations.layoutOf(field.type());
+                long size = element.byteSize() * Math.max(1, field.arrayLength());
+                alignment = Math.max(alignment, element.byteAlignment());
+                offset = (offset + element.byteAlignment() - 1) / element.byteAlignment() * element.byteAlignment();
+                PathElement path = PathElement.groupElement(field.name());
+                assertEquals(offset, layout.byteOffset(path), "offset of " + name + "." + field.name());
+                assertEquals(size, layout.select(path).byteSize(), "size of " + name + "." + field.name());
+                offset += size;
+            }
+            long size = (offset + alignment - 1) / alignment * alignment;
+            assertEquals(size, layout.byteSize(), "size of " + name);
         }
-        assertEquals(offset, layout.byteSize(), "size of vlm2vec_runtime_info");
     }
 
     @Test

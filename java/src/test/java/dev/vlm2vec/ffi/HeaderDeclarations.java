@@ -27,7 +27,7 @@ final class HeaderDeclarations {
             "VLM2VEC_API\\s+([\\w\\s*]+?)\\s*\\b(vlm2vec_\\w+)\\s*\\(([^)]*)\\)\\s*;");
     private static final Pattern STRUCT = Pattern.compile(
             "typedef\\s+struct\\s+(\\w+)\\s*\\{([^}]*)}\\s*\\w+\\s*;");
-    private static final Pattern FIELD = Pattern.compile("([\\w\\s]+?)\\s+(\\w+)\\s*(?:\\[(\\d+)])?\\s*;");
+    private static final Pattern FIELD = Pattern.compile("([\\w\\s*]+?)\\s*\\b(\\w+)\\s*(?:\\[(\\d+)])?\\s*;");
 
     private HeaderDeclarations() {}
 

@@ -73,10 +73,10 @@ public class vlm2vec_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VLM2VEC_ABI_VERSION = (int)1L;
+    private static final int VLM2VEC_ABI_VERSION = (int)2L;
     /**
      * {@snippet lang=c :
-     * #define VLM2VEC_ABI_VERSION 1
+     * #define VLM2VEC_ABI_VERSION 2
      * }
      */
     public static int VLM2VEC_ABI_VERSION() {
@@ -163,6 +163,15 @@ public class vlm2vec_h {
     public static int VLM2VEC_ERR_INTERNAL() {
         return VLM2VEC_ERR_INTERNAL;
     }
+    private static final int VLM2VEC_ERR_BAD_MODEL = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_status.VLM2VEC_ERR_BAD_MODEL = 9
+     * }
+     */
+    public static int VLM2VEC_ERR_BAD_MODEL() {
+        return VLM2VEC_ERR_BAD_MODEL;
+    }
     private static final int VLM2VEC_BLAS_UNKNOWN = (int)0L;
     /**
      * {@snippet lang=c :
@@ -207,6 +216,33 @@ public class vlm2vec_h {
      */
     public static int VLM2VEC_BLAS_OTHER() {
         return VLM2VEC_BLAS_OTHER;
+    }
+    private static final int VLM2VEC_DTYPE_FLOAT32 = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_dtype.VLM2VEC_DTYPE_FLOAT32 = 0
+     * }
+     */
+    public static int VLM2VEC_DTYPE_FLOAT32() {
+        return VLM2VEC_DTYPE_FLOAT32;
+    }
+    private static final int VLM2VEC_DTYPE_BFLOAT16 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_dtype.VLM2VEC_DTYPE_BFLOAT16 = 1
+     * }
+     */
+    public static int VLM2VEC_DTYPE_BFLOAT16() {
+        return VLM2VEC_DTYPE_BFLOAT16;
+    }
+    private static final int VLM2VEC_DTYPE_FLOAT16 = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum vlm2vec_dtype.VLM2VEC_DTYPE_FLOAT16 = 2
+     * }
+     */
+    public static int VLM2VEC_DTYPE_FLOAT16() {
+        return VLM2VEC_DTYPE_FLOAT16;
     }
 
     private static class vlm2vec_abi_version {
@@ -926,6 +962,309 @@ public class vlm2vec_h {
                 traceDowncall("vlm2vec_index_free", index);
             }
             mh$.invokeExact(index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_model_load {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_load");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load(const char *model_dir, const char *device, int32_t dtype, vlm2vec_model **out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_load$descriptor() {
+        return vlm2vec_model_load.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load(const char *model_dir, const char *device, int32_t dtype, vlm2vec_model **out)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_load$handle() {
+        return vlm2vec_model_load.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load(const char *model_dir, const char *device, int32_t dtype, vlm2vec_model **out)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_load$address() {
+        return vlm2vec_model_load.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load(const char *model_dir, const char *device, int32_t dtype, vlm2vec_model **out)
+     * }
+     */
+    public static int vlm2vec_model_load(MemorySegment model_dir, MemorySegment device, int dtype, MemorySegment out) {
+        var mh$ = vlm2vec_model_load.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_load", model_dir, device, dtype, out);
+            }
+            return (int)mh$.invokeExact(model_dir, device, dtype, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_model_info_get {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_info_get");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_info_get(const vlm2vec_model *model, vlm2vec_model_info *out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_info_get$descriptor() {
+        return vlm2vec_model_info_get.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_info_get(const vlm2vec_model *model, vlm2vec_model_info *out)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_info_get$handle() {
+        return vlm2vec_model_info_get.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_info_get(const vlm2vec_model *model, vlm2vec_model_info *out)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_info_get$address() {
+        return vlm2vec_model_info_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_info_get(const vlm2vec_model *model, vlm2vec_model_info *out)
+     * }
+     */
+    public static int vlm2vec_model_info_get(MemorySegment model, MemorySegment out) {
+        var mh$ = vlm2vec_model_info_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_info_get", model, out);
+            }
+            return (int)mh$.invokeExact(model, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_model_load_report {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_load_report");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_report(const vlm2vec_model *model, const char **out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_load_report$descriptor() {
+        return vlm2vec_model_load_report.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_report(const vlm2vec_model *model, const char **out)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_load_report$handle() {
+        return vlm2vec_model_load_report.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_report(const vlm2vec_model *model, const char **out)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_load_report$address() {
+        return vlm2vec_model_load_report.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_report(const vlm2vec_model *model, const char **out)
+     * }
+     */
+    public static int vlm2vec_model_load_report(MemorySegment model, MemorySegment out) {
+        var mh$ = vlm2vec_model_load_report.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_load_report", model, out);
+            }
+            return (int)mh$.invokeExact(model, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_model_encode {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_encode");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2vec_batch *batch, int32_t normalize, float *out, int64_t out_numel)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_encode$descriptor() {
+        return vlm2vec_model_encode.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2vec_batch *batch, int32_t normalize, float *out, int64_t out_numel)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_encode$handle() {
+        return vlm2vec_model_encode.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2vec_batch *batch, int32_t normalize, float *out, int64_t out_numel)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_encode$address() {
+        return vlm2vec_model_encode.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2vec_batch *batch, int32_t normalize, float *out, int64_t out_numel)
+     * }
+     */
+    public static int vlm2vec_model_encode(MemorySegment model, MemorySegment batch, int normalize, MemorySegment out, long out_numel) {
+        var mh$ = vlm2vec_model_encode.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_encode", model, batch, normalize, out, out_numel);
+            }
+            return (int)mh$.invokeExact(model, batch, normalize, out, out_numel);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_model_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void vlm2vec_model_free(vlm2vec_model *model)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_free$descriptor() {
+        return vlm2vec_model_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void vlm2vec_model_free(vlm2vec_model *model)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_free$handle() {
+        return vlm2vec_model_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void vlm2vec_model_free(vlm2vec_model *model)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_free$address() {
+        return vlm2vec_model_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void vlm2vec_model_free(vlm2vec_model *model)
+     * }
+     */
+    public static void vlm2vec_model_free(MemorySegment model) {
+        var mh$ = vlm2vec_model_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_free", model);
+            }
+            mh$.invokeExact(model);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

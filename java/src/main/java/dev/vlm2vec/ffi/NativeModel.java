@@ -1,0 +1,151 @@
+package dev.vlm2vec.ffi;
+
+import dev.vlm2vec.ffi.internal.vlm2vec_batch;
+import dev.vlm2vec.ffi.internal.vlm2vec_h;
+import dev.vlm2vec.ffi.internal.vlm2vec_model_info;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * A vision-language embedding model loaded into native memory (Phi-3.5-V, ...), from a
+ * Hugging Face model directory.
+ *
+ * {@snippet :
+ * try (NativeModel model = NativeModel.load(Path.of("phi3v-tiny"), "cpu", ModelDType.FLOAT32);
+ *      Arena arena = Arena.ofConfined()) {
+ *     ModelBatch batch = ModelBatch.ofText(new long[][] {{1, 7, 9}}, new long[][] {{1, 1, 1}}, arena);
+ *     float[] embedding = model.encode(batch, true);   // [1 * hiddenSize], unit norm
+ * }
+ * }
+ *
+ * <p>Methods are synchronised: the native model is used by one thread at a time.
+ */
+@NullMarked
+public final class NativeModel implements AutoCloseable {
+
+    private final Arena arena;
+    private final MemorySegment handle;
+    private final ModelInfo info;
+    private final String loadReport;
+    private boolean closed;
+
+    private NativeModel(Arena arena, MemorySegment handle) {
+        this.arena = arena;
+        this.handle = handle;
+        this.info = readInfo(handle);
+        this.loadReport = readLoadReport(handle);
+    }
+
+    /**
+     * Loads the model in {@code directory} onto {@code device} ({@code cpu}, {@code cuda},
+     * {@code cuda:N}) in {@code dtype}.
+     *
+     * @throws NativeException naming every missing or mis-shaped tensor, or the bad file
+     */
+    public static NativeModel load(Path directory, String device, ModelDType dtype) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("model directory " + directory + " does not exist");
+        }
+        NativeLibrary.load();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = call.allocate(vlm2vec_h.C_POINTER);
+            NativeException.check(vlm2vec_h.vlm2vec_model_load(call.allocateFrom(directory.toAbsolutePath().toString()),
+                    call.allocateFrom(device), dtype.code(), out), "loading model " + directory);
+            Arena owner = Arena.ofShared();
+            MemorySegment handle = out.get(vlm2vec_h.C_POINTER, 0).reinterpret(owner, vlm2vec_h::vlm2vec_model_free);
+            try {
+                return new NativeModel(owner, handle);
+            } catch (RuntimeException e) {
+                owner.close();
+                throw e;
+            }
+        }
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** Notes from loading, e.g. tensors present but unused; empty when none. */
+    public String loadReport() {
+        return loadReport;
+    }
+
+    /**
+     * Embeds a batch into {@code out} ({@code [batchSize, hiddenSize]} floats off-heap): the
+     * hidden state of each example's last real token, L2-normalised when {@code normalize}.
+     */
+    public synchronized void encode(ModelBatch batch, boolean normalize, MemorySegment out) {
+        ensureOpen();
+        long outElements = BufferChecks.elements(batch.batchSize(), info.hiddenSize());
+        BufferChecks.requireOffHeap("out", out, ValueLayout.JAVA_FLOAT, outElements, "batchSize * hiddenSize");
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment descriptor = vlm2vec_batch.allocate(call);
+            vlm2vec_batch.batch_size(descriptor, batch.batchSize());
+            vlm2vec_batch.seq_len(descriptor, batch.seqLen());
+            vlm2vec_batch.input_ids(descriptor, batch.inputIds());
+            vlm2vec_batch.attention_mask(descriptor, batch.attentionMask());
+            vlm2vec_batch.num_images(descriptor, batch.numImages());
+            vlm2vec_batch.crops_per_image(descriptor, batch.cropsPerImage());
+            vlm2vec_batch.channels(descriptor, batch.channels());
+            vlm2vec_batch.crop_height(descriptor, batch.cropHeight());
+            vlm2vec_batch.crop_width(descriptor, batch.cropWidth());
+            vlm2vec_batch.pixel_values(descriptor, batch.pixelValues());
+            vlm2vec_batch.image_sizes(descriptor, batch.imageSizes());
+            NativeException.check(vlm2vec_h.vlm2vec_model_encode(handle, descriptor, normalize ? 1 : 0, out,
+                    outElements), "vlm2vec_model_encode");
+        }
+    }
+
+    /** As {@link #encode(ModelBatch, boolean, MemorySegment)}, returning {@code [batchSize * hiddenSize]} floats. */
+    public float[] encode(ModelBatch batch, boolean normalize) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = call.allocate(ValueLayout.JAVA_FLOAT, batch.batchSize() * info.hiddenSize());
+            encode(batch, normalize, out);
+            return out.toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    /** Frees the native model. Closing twice is harmless; other calls after closing throw. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this NativeModel has been closed; load the model again");
+        }
+    }
+
+    private static ModelInfo readInfo(MemorySegment handle) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment info = vlm2vec_model_info.allocate(call);
+            NativeException.check(vlm2vec_h.vlm2vec_model_info_get(handle, info), "vlm2vec_model_info_get");
+            return new ModelInfo(
+                    vlm2vec_model_info.architecture(info).getString(0),
+                    vlm2vec_model_info.device(info).getString(0),
+                    ModelDType.of(vlm2vec_model_info.dtype(info)),
+                    vlm2vec_model_info.hidden_size(info),
+                    vlm2vec_model_info.num_layers(info),
+                    vlm2vec_model_info.image_size(info),
+                    vlm2vec_model_info.max_crops(info),
+                    vlm2vec_model_info.parameter_count(info));
+        }
+    }
+
+    private static String readLoadReport(MemorySegment handle) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = call.allocate(vlm2vec_h.C_POINTER);
+            NativeException.check(vlm2vec_h.vlm2vec_model_load_report(handle, out), "vlm2vec_model_load_report");
+            return out.get(vlm2vec_h.C_POINTER, 0).getString(0);
+        }
+    }
+}

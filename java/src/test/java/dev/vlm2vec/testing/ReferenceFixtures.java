@@ -1,0 +1,80 @@
+package dev.vlm2vec.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlm2vec.ffi.ModelBatch;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Hugging Face reference fixtures (shared/fixtures/hf-reference beside the repository):
+ * checkpoints, and cases with their inputs and expected embeddings.
+ */
+public final class ReferenceFixtures {
+
+    private ReferenceFixtures() {}
+
+    public static Path root() {
+        Path root = Path.of(System.getProperty("vlm2vec.test.fixtures", "../../shared/fixtures/hf-reference"));
+        if (!Files.isDirectory(root.resolve("cases"))) {
+            throw new IllegalStateException("reference fixtures not found at " + root.toAbsolutePath());
+        }
+        return root;
+    }
+
+    public static JsonNode readCase(String name) throws IOException {
+        return new ObjectMapper().readTree(root().resolve("cases").resolve(name + ".json").toFile());
+    }
+
+    public static long[][] longMatrix(JsonNode rows) {
+        long[][] result = new long[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            result[r] = new long[rows.get(r).size()];
+            for (int c = 0; c < result[r].length; c++) {
+                result[r][c] = rows.get(r).get(c).asLong();
+            }
+        }
+        return result;
+    }
+
+    public static float[] flatFloats(JsonNode rows) {
+        List<Float> values = new ArrayList<>();
+        rows.forEach(row -> row.forEach(value -> values.add((float) value.asDouble())));
+        float[] result = new float[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+
+    /** The case's batch: token rows, and the image examples' pixel values in batch order. */
+    public static ModelBatch batch(JsonNode theCase, Arena arena) throws IOException {
+        long[][] ids = longMatrix(theCase.get("input_ids"));
+        long[][] mask = longMatrix(theCase.get("attention_mask"));
+        List<Npz.Array> images = new ArrayList<>();
+        List<long[]> sizes = new ArrayList<>();
+        JsonNode pixelFiles = theCase.get("pixel_values");
+        for (int i = 0; i < pixelFiles.size(); i++) {
+            if (!pixelFiles.get(i).isNull()) {
+                images.add(Npz.read(root().resolve(pixelFiles.get(i).asText())).get("pixel_values"));
+                JsonNode size = theCase.get("image_sizes").get(i);
+                sizes.add(new long[] {size.get(0).asLong(), size.get(1).asLong()});
+            }
+        }
+        if (images.isEmpty()) {
+            return ModelBatch.ofText(ids, mask, arena);
+        }
+        long[] crop = images.get(0).shape();
+        long perImage = crop[0] * crop[1] * crop[2] * crop[3];
+        float[] pixels = new float[(int) (images.size() * perImage)];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).values(), 0, pixels, (int) (i * perImage), (int) perImage);
+        }
+        return ModelBatch.withImages(ids, mask, pixels, new long[] {images.size(), crop[0], crop[1], crop[2], crop[3]},
+                sizes.toArray(long[][]::new), arena);
+    }
+}
