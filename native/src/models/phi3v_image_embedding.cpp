@@ -21,9 +21,13 @@ Phi3VImageEmbedding::Phi3VImageEmbedding(io::Checkpoint& checkpoint, const std::
   projection_out_ = register_module("img_projection_2", std::make_shared<Linear>(checkpoint, prefix + ".img_projection.2", hidden_size, hidden_size, true));
 }
 
-int64_t Phi3VImageEmbedding::token_count(int64_t height, int64_t width) const {
-  const int64_t h_crop = height / crop_size_, w_crop = width / crop_size_;
-  return (h_crop * w_crop + 1) * grid_ * grid_ + 1 + (h_crop + 1) * grid_;
+int64_t Phi3VImageEmbedding::token_count(int64_t h_crop, int64_t w_crop, int64_t grid) {
+  return (h_crop * w_crop + 1) * grid * grid + 1 + (h_crop + 1) * grid;
+}
+
+torch::Tensor Phi3VImageEmbedding::hd_tokens(const torch::Tensor& crop_features, int64_t h_crop, int64_t w_crop) const {
+  return torch::cat({with_row_separators(merge_2x2(crop_features.narrow(0, 1, h_crop * w_crop), h_crop, w_crop)),
+                     glb_gn_.view({1, -1}), with_row_separators(merge_2x2(crop_features.narrow(0, 0, 1), 1, 1))});
 }
 
 torch::Tensor Phi3VImageEmbedding::merge_2x2(const torch::Tensor& features, int64_t h_crop, int64_t w_crop) {
@@ -60,10 +64,7 @@ torch::Tensor Phi3VImageEmbedding::forward(const torch::Tensor& pixel_values, co
     }
     // Only the global view and the real sub-crops: the zero padding crops' features would
     // be discarded anyway.
-    const auto features = clip_->forward(pixel_values[i].narrow(0, 0, 1 + h_crop * w_crop));
-    pieces.push_back(with_row_separators(merge_2x2(features.narrow(0, 1, h_crop * w_crop), h_crop, w_crop)));
-    pieces.push_back(glb_gn_.view({1, -1}));
-    pieces.push_back(with_row_separators(merge_2x2(features.narrow(0, 0, 1), 1, 1)));
+    pieces.push_back(hd_tokens(clip_->forward(pixel_values[i].narrow(0, 0, 1 + h_crop * w_crop)), h_crop, w_crop));
   }
   return projection_out_->forward(torch::gelu(projection_in_->forward(torch::cat(pieces, 0))));
 }

@@ -27,9 +27,14 @@ class Phi3VImageEmbedding : public torch::nn::Module {
   // [sum of token_count(...), hidden_size].
   torch::Tensor forward(const torch::Tensor& pixel_values, const torch::Tensor& image_sizes) const;
 
-  // Image tokens for an HD image of height x width pixels: (h_c*w_c + 1)*g^2 + 1 + (h_c + 1)*g
+  // Image tokens for an HD image of h_crop x w_crop crops: (h_c*w_c + 1)*g^2 + 1 + (h_c + 1)*g
   // with g the merged grid side (12 for CLIP ViT-L/14 at 336 px).
-  int64_t token_count(int64_t height, int64_t width) const;
+  static int64_t token_count(int64_t h_crop, int64_t w_crop, int64_t grid);
+
+  // The rows fed to the projector for one image, from the CLIP features of its global view
+  // and sub-crops ([1 + h_crop*w_crop, p*p, C]): the sub-crop map with sub_GN closing each
+  // row, glb_GN, then the global map with sub_GN closing each row. [tokens, 4C].
+  torch::Tensor hd_tokens(const torch::Tensor& crop_features, int64_t h_crop, int64_t w_crop) const;
 
   // [n, p*p, C] CLIP features of n = h_crop*w_crop crops -> [h_crop*g, w_crop*g, 4C] map,
   // concatenating each 2x2 block in the order (r0,c0), (r0,c1), (r1,c0), (r1,c1).

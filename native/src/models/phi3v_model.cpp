@@ -119,10 +119,13 @@ Phi3VModel::Phi3VModel(io::Checkpoint& checkpoint, const Phi3VConfig& config) : 
 }
 
 torch::Tensor Phi3VModel::hidden_states(const EncodeBatch& batch) const {
+  return decoder_->forward(input_embeddings(batch), batch.attention_mask.to(decoder_->embedding_weight().device()));
+}
+
+torch::Tensor Phi3VModel::input_embeddings(const EncodeBatch& batch) const {
   check_encode_batch(batch, config_.text.vocab_size);
   const auto device = decoder_->embedding_weight().device();
   const auto ids = batch.input_ids.to(device);
-  const auto mask = batch.attention_mask.to(device);
   const auto placeholders = (ids < 0) & (ids > -kMaxPlaceholderMagnitude);
   check_argument(!((ids <= -kMaxPlaceholderMagnitude).any().item<bool>()), "input_ids hold an id <= -1e9");
   auto embeds = decoder_->embed(ids.clamp_min(0));
@@ -142,7 +145,7 @@ torch::Tensor Phi3VModel::hidden_states(const EncodeBatch& batch) const {
     throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "input_ids hold " + std::to_string(placeholder_count) +
                                                   " image placeholder tokens (negative ids) but no image was given");
   }
-  return decoder_->forward(embeds, mask);
+  return embeds;
 }
 
 }  // namespace vlm2vec::models

@@ -32,6 +32,10 @@ class Phi3VModel : public EmbeddingModel, public torch::nn::Module {
 
   torch::Tensor hidden_states(const EncodeBatch& batch) const override;
 
+  // The decoder's input: token embeddings with the image features written over the
+  // placeholder rows. [batch, seq, hidden].
+  torch::Tensor input_embeddings(const EncodeBatch& batch) const;
+
   const Phi3Decoder& decoder() const { return *decoder_; }
   const Phi3VImageEmbedding& image_embedding() const { return *images_; }
 

@@ -1271,4 +1271,66 @@ public class vlm2vec_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static class vlm2vec_init_tiny {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_init_tiny");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed, int64_t image_size)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_init_tiny$descriptor() {
+        return vlm2vec_init_tiny.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed, int64_t image_size)
+     * }
+     */
+    public static MethodHandle vlm2vec_init_tiny$handle() {
+        return vlm2vec_init_tiny.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed, int64_t image_size)
+     * }
+     */
+    public static MemorySegment vlm2vec_init_tiny$address() {
+        return vlm2vec_init_tiny.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed, int64_t image_size)
+     * }
+     */
+    public static int vlm2vec_init_tiny(MemorySegment architecture, MemorySegment out_dir, long seed, long image_size) {
+        var mh$ = vlm2vec_init_tiny.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_init_tiny", architecture, out_dir, seed, image_size);
+            }
+            return (int)mh$.invokeExact(architecture, out_dir, seed, image_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
