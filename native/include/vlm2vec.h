@@ -188,9 +188,10 @@ VLM2VEC_API int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2v
 /* Frees the model; NULL is ignored. */
 VLM2VEC_API void vlm2vec_model_free(vlm2vec_model *model);
 
-/* Writes a tiny random model of architecture ("phi3_v") into out_dir, in the real Hugging
- * Face layout, deterministic for seed. image_size is the CLIP crop side in pixels (a
- * multiple of 28; 0 for the default 56). Each file is written atomically. */
+/* Writes a tiny random model of architecture ("phi3_v" or "llava_next") into out_dir, in
+ * the real Hugging Face layout, deterministic for seed. image_size is the CLIP crop side in
+ * pixels (0 for the default 56; a multiple of 28 for phi3_v, of 14 for llava_next). Each
+ * file is written atomically. */
 VLM2VEC_API int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed,
                                       int64_t image_size);
 

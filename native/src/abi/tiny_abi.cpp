@@ -21,6 +21,17 @@ extern "C" int32_t vlm2vec_init_tiny(const char* architecture, const char* out_d
       vlm2vec::models::write_tiny_phi3v(out_dir, options);
       return;
     }
-    throw vlm2vec::Error(VLM2VEC_ERR_UNSUPPORTED, "init-tiny: architecture '" + arch + "' is not supported (phi3_v)");
+    if (arch == "llava_next" || arch == "llava-next") {
+      vlm2vec::models::TinyLlavaNextOptions options;
+      options.seed = static_cast<uint64_t>(seed);
+      if (image_size != 0) {
+        vlm2vec::check_argument(image_size > 0 && image_size % 14 == 0,
+                                "image_size = " + std::to_string(image_size) + " must be a positive multiple of 14");
+        options.image_size = image_size;
+      }
+      vlm2vec::models::write_tiny_llava_next(out_dir, options);
+      return;
+    }
+    throw vlm2vec::Error(VLM2VEC_ERR_UNSUPPORTED, "init-tiny: architecture '" + arch + "' is not supported (phi3_v, llava_next)");
   });
 }

@@ -1,10 +1,49 @@
 #include "models/clip_vision.h"
 
 #include <cmath>
+#include <regex>
 
 #include "common/error.h"
+#include "io/json_file.h"
 
 namespace vlm2vec::models {
+
+ClipVisionConfig infer_clip_config(const io::Checkpoint& checkpoint, const std::string& prefix) {
+  ClipVisionConfig clip;
+  const std::string patch = prefix + ".embeddings.patch_embedding.weight";
+  const std::string positions = prefix + ".embeddings.position_embedding.weight";
+  if (checkpoint.contains(patch) && checkpoint.contains(positions)) {
+    const auto patch_shape = checkpoint.raw(patch).sizes();
+    clip.hidden_size = patch_shape[0];
+    clip.num_channels = patch_shape[1];
+    clip.patch_size = patch_shape[2];
+    const auto side = static_cast<int64_t>(std::lround(std::sqrt(checkpoint.raw(positions).size(0) - 1)));
+    clip.image_size = side * clip.patch_size;
+    clip.num_heads = clip.hidden_size / 64;
+  }
+  const std::regex layer(std::regex_replace(prefix, std::regex("\\."), "\\.") + "\\.encoder\\.layers\\.(\\d+)\\..*");
+  int64_t layers = 0;
+  for (const auto& name : checkpoint.names()) {
+    std::smatch match;
+    if (std::regex_match(name, match, layer)) layers = std::max<int64_t>(layers, std::stoll(match[1]) + 1);
+  }
+  if (layers > 0) clip.num_layers = layers;
+  const std::string fc1 = prefix + ".encoder.layers.0.mlp.fc1.weight";
+  if (checkpoint.contains(fc1)) clip.intermediate_size = checkpoint.raw(fc1).size(0);
+  return clip;
+}
+
+void apply_clip_json(ClipVisionConfig& v, const nlohmann::json& json, const std::string& where) {
+  v.image_size = io::optional<int64_t>(json, "image_size", v.image_size, where);
+  v.patch_size = io::optional<int64_t>(json, "patch_size", v.patch_size, where);
+  v.hidden_size = io::optional<int64_t>(json, "hidden_size", v.hidden_size, where);
+  v.intermediate_size = io::optional<int64_t>(json, "intermediate_size", v.intermediate_size, where);
+  v.num_layers = io::optional<int64_t>(json, "num_hidden_layers", v.num_layers, where);
+  v.num_heads = io::optional<int64_t>(json, "num_attention_heads", v.num_heads, where);
+  v.num_channels = io::optional<int64_t>(json, "num_channels", v.num_channels, where);
+  v.layer_norm_eps = io::optional<double>(json, "layer_norm_eps", v.layer_norm_eps, where);
+  v.hidden_act = io::optional<std::string>(json, "hidden_act", v.hidden_act, where);
+}
 
 ClipEncoderLayer::ClipEncoderLayer(io::Checkpoint& checkpoint, const std::string& prefix,
                                    const ClipVisionConfig& config)

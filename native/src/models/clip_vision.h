@@ -4,6 +4,7 @@
 // and run; post_layernorm is never used.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <memory>
@@ -31,6 +32,16 @@ struct ClipVisionConfig {
   int64_t patches_per_side() const { return image_size / patch_size; }
   int64_t layers_to_run() const { return feature_layer < 0 ? num_layers + 1 + feature_layer : feature_layer; }
 };
+
+// The CLIP sizes a checkpoint implies: width, channels and patch size from the patch
+// embedding, image size from the position table, depth from the layer names, MLP width from
+// fc1; heads as hidden / 64 (CLIP's head width). ViT-L/14-336 values where a tensor is absent.
+ClipVisionConfig infer_clip_config(const io::Checkpoint& checkpoint, const std::string& prefix);
+
+// Overrides config with the CLIPVisionConfig keys present in json (image_size, patch_size,
+// hidden_size, intermediate_size, num_hidden_layers, num_attention_heads, num_channels,
+// layer_norm_eps, hidden_act).
+void apply_clip_json(ClipVisionConfig& config, const nlohmann::json& json, const std::string& where);
 
 class ClipEncoderLayer : public torch::nn::Module {
  public:

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "io/json_file.h"
+#include "models/llava_next_model.h"
 #include "models/phi3v_model.h"
 
 namespace vlm2vec::models {
@@ -32,8 +33,13 @@ std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::
     auto phi3v = std::make_unique<Phi3VModel>(checkpoint, read_phi3v_config(directory, checkpoint));
     checkpoint.finish();
     model = std::move(phi3v);
+  } else if (model_type == "llava_next") {
+    const auto names = LlavaNextWeightNames::detect(checkpoint);
+    auto llava = std::make_unique<LlavaNextModel>(checkpoint, read_llava_next_config(directory, checkpoint, names), names);
+    checkpoint.finish();
+    model = std::move(llava);
   } else {
-    throw Error(VLM2VEC_ERR_UNSUPPORTED, config_path + ": model_type '" + model_type + "' is not supported (phi3_v)");
+    throw Error(VLM2VEC_ERR_UNSUPPORTED, config_path + ": model_type '" + model_type + "' is not supported (phi3_v, llava_next)");
   }
   ModelInfo& info = model->mutable_info();
   info.parameter_count = checkpoint.parameter_count();

@@ -1,10 +1,10 @@
 #include "models/phi3v_model.h"
 
 #include <filesystem>
-#include <regex>
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/phi3_layer.h"
 
 namespace vlm2vec::models {
 namespace {
@@ -14,31 +14,6 @@ constexpr int64_t kMaxPlaceholderMagnitude = 1000000000;
 const std::string kVisionPrefix = "model.vision_embed_tokens";
 const std::string kClipPrefix = kVisionPrefix + ".img_processor.vision_model";
 
-ClipVisionConfig clip_from_tensors(const io::Checkpoint& checkpoint) {
-  ClipVisionConfig clip;  // ViT-L/14-336 defaults, refined by what the checkpoint holds
-  const std::string patch = kClipPrefix + ".embeddings.patch_embedding.weight";
-  const std::string positions = kClipPrefix + ".embeddings.position_embedding.weight";
-  if (checkpoint.contains(patch) && checkpoint.contains(positions)) {
-    const auto patch_shape = checkpoint.raw(patch).sizes();
-    clip.hidden_size = patch_shape[0];
-    clip.num_channels = patch_shape[1];
-    clip.patch_size = patch_shape[2];
-    const auto side = static_cast<int64_t>(std::lround(std::sqrt(checkpoint.raw(positions).size(0) - 1)));
-    clip.image_size = side * clip.patch_size;
-    clip.num_heads = clip.hidden_size / 64;  // CLIP's head width
-  }
-  const std::regex layer(std::regex_replace(kClipPrefix, std::regex("\\."), "\\.") + "\\.encoder\\.layers\\.(\\d+)\\..*");
-  int64_t layers = 0;
-  for (const auto& name : checkpoint.names()) {
-    std::smatch match;
-    if (std::regex_match(name, match, layer)) layers = std::max<int64_t>(layers, std::stoll(match[1]) + 1);
-  }
-  if (layers > 0) clip.num_layers = layers;
-  const std::string fc1 = kClipPrefix + ".encoder.layers.0.mlp.fc1.weight";
-  if (checkpoint.contains(fc1)) clip.intermediate_size = checkpoint.raw(fc1).size(0);
-  return clip;
-}
-
 }  // namespace
 
 Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint& checkpoint) {
@@ -46,7 +21,7 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
   const std::string path = (fs::path(directory) / "config.json").string();
   const auto json = io::read_json_file(path);
   Phi3VConfig config;
-  Phi3Config& text = config.text;
+  DecoderConfig& text = config.text;
   text.vocab_size = io::required<int64_t>(json, "vocab_size", path);
   text.hidden_size = io::required<int64_t>(json, "hidden_size", path);
   text.intermediate_size = io::required<int64_t>(json, "intermediate_size", path);
@@ -55,10 +30,11 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
   text.num_kv_heads = io::optional<int64_t>(json, "num_key_value_heads", text.num_heads, path);
   text.rms_norm_eps = io::optional<double>(json, "rms_norm_eps", 1e-5, path);
   text.rope_theta = io::optional<double>(json, "rope_theta", 10000.0, path);
-  text.pad_token_id = io::optional<int64_t>(json, "pad_token_id", 32000, path);
+  config.pad_token_id = io::optional<int64_t>(json, "pad_token_id", 32000, path);
   if (text.hidden_size % text.num_heads != 0) {
     throw Error(VLM2VEC_ERR_BAD_MODEL, path + ": hidden_size is not a multiple of num_attention_heads");
   }
+  text.head_dim = text.hidden_size / text.num_heads;
   if (json.contains("rope_scaling") && !json["rope_scaling"].is_null()) {
     const auto& scaling = json["rope_scaling"];
     const auto type = io::optional<std::string>(scaling, "type", io::optional<std::string>(scaling, "rope_type", "", path), path);
@@ -73,20 +49,9 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
     text.rope_scaling = longrope;
   }
 
-  config.vision = clip_from_tensors(checkpoint);
+  config.vision = infer_clip_config(checkpoint, kClipPrefix);
   if (json.contains("img_processor") && json["img_processor"].contains("clip_config")) {
-    const auto& clip = json["img_processor"]["clip_config"];
-    const std::string where = path + " img_processor.clip_config";
-    auto& v = config.vision;
-    v.image_size = io::optional<int64_t>(clip, "image_size", v.image_size, where);
-    v.patch_size = io::optional<int64_t>(clip, "patch_size", v.patch_size, where);
-    v.hidden_size = io::optional<int64_t>(clip, "hidden_size", v.hidden_size, where);
-    v.intermediate_size = io::optional<int64_t>(clip, "intermediate_size", v.intermediate_size, where);
-    v.num_layers = io::optional<int64_t>(clip, "num_hidden_layers", v.num_layers, where);
-    v.num_heads = io::optional<int64_t>(clip, "num_attention_heads", v.num_heads, where);
-    v.num_channels = io::optional<int64_t>(clip, "num_channels", v.num_channels, where);
-    v.layer_norm_eps = io::optional<double>(clip, "layer_norm_eps", v.layer_norm_eps, where);
-    v.hidden_act = io::optional<std::string>(clip, "hidden_act", v.hidden_act, where);
+    apply_clip_json(config.vision, json["img_processor"]["clip_config"], path + " img_processor.clip_config");
   }
   const fs::path preprocessor = fs::path(directory) / "preprocessor_config.json";
   if (fs::exists(preprocessor)) {
@@ -96,7 +61,10 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
 }
 
 Phi3VModel::Phi3VModel(io::Checkpoint& checkpoint, const Phi3VConfig& config) : config_(config) {
-  decoder_ = register_module("model", std::make_shared<Phi3Decoder>(checkpoint, "model", config.text));
+  decoder_ = register_module("model", std::make_shared<Decoder>(checkpoint, "model", config.text,
+                                                                [](io::Checkpoint& c, const std::string& prefix, const DecoderConfig& d) {
+                                                                  return std::make_shared<Phi3Layer>(c, prefix, d);
+                                                                }));
   images_ = register_module("vision_embed_tokens",
                             std::make_shared<Phi3VImageEmbedding>(checkpoint, kVisionPrefix, config.vision, config.text.hidden_size));
   // Upstream ties vision_embed_tokens.wte to embed_tokens; a file that stores it must

@@ -10,13 +10,14 @@
 #include "io/checkpoint.h"
 #include "models/clip_vision.h"
 #include "models/embedding_model.h"
-#include "models/phi3_decoder.h"
+#include "models/decoder.h"
 #include "models/phi3v_image_embedding.h"
 
 namespace vlm2vec::models {
 
 struct Phi3VConfig {
-  Phi3Config text;
+  DecoderConfig text;
+  int64_t pad_token_id = 32000;
   ClipVisionConfig vision;
   int64_t num_crops = 4;  // sub-crops per image (preprocessor_config.json)
 };
@@ -36,12 +37,12 @@ class Phi3VModel : public EmbeddingModel, public torch::nn::Module {
   // placeholder rows. [batch, seq, hidden].
   torch::Tensor input_embeddings(const EncodeBatch& batch) const;
 
-  const Phi3Decoder& decoder() const { return *decoder_; }
+  const Decoder& decoder() const { return *decoder_; }
   const Phi3VImageEmbedding& image_embedding() const { return *images_; }
 
  private:
   Phi3VConfig config_;
-  std::shared_ptr<Phi3Decoder> decoder_;
+  std::shared_ptr<Decoder> decoder_;
   std::shared_ptr<Phi3VImageEmbedding> images_;
 };
 

@@ -29,7 +29,28 @@ struct TinyPhi3VOptions {
   int64_t num_crops = 4;
 };
 
-// Creates directory (and parents) and writes the four files into it, each atomically.
+// Creates directory (and parents) and writes the files into it, each atomically.
 void write_tiny_phi3v(const std::string& directory, const TinyPhi3VOptions& options);
+
+struct TinyLlavaNextOptions {
+  uint64_t seed = 0;
+  int64_t image_size = 56;  // tile side; the pinpoints are the real ones scaled by image_size / 336
+  int64_t patch_size = 14;
+  int64_t clip_hidden = 32;
+  int64_t clip_layers = 2;
+  int64_t clip_heads = 4;
+  int64_t clip_intermediate = 64;
+  int64_t hidden = 64;
+  int64_t layers = 2;
+  int64_t heads = 4;
+  int64_t kv_heads = 2;  // grouped-query attention, as in Mistral-7B
+  int64_t intermediate = 128;
+  int64_t vocab = 512;
+  bool new_names = false;  // transformers >= 4.52 tensor names
+};
+
+// A tiny LLaVA-NeXT with a Mistral decoder in the llava-hf layout, stored in fp32 (the
+// real llava-hf files are fp16; the loader converts either).
+void write_tiny_llava_next(const std::string& directory, const TinyLlavaNextOptions& options);
 
 }  // namespace vlm2vec::models

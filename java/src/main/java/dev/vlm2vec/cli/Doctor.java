@@ -36,6 +36,7 @@ final class Doctor {
         }
         checks.add(EnvironmentCheck.ok("libtorch", info.torchVersion()));
         checks.add(blas(info));
+        checks.add(blasKernels(info, CpuFeatures.read()));
         checks.add(threads(info, System.getenv("OMP_NUM_THREADS")));
         checks.add(cuda(info));
         return checks;
@@ -64,6 +65,29 @@ final class Doctor {
             case UNKNOWN -> EnvironmentCheck.warn("BLAS", "cannot tell which BLAS libtorch uses",
                     "on Debian: sudo apt-get install libopenblas0-pthread");
         };
+    }
+
+    // OpenBLAS kernels older than AVX2; DYNAMIC_ARCH builds fall back to Prescott when they
+    // do not recognise the CPU model, which happens on virtual machines.
+    private static final java.util.Set<String> PRE_AVX2_OPENBLAS_CORES = java.util.Set.of(
+            "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Sandybridge", "Katmai", "Coppermine",
+            "Northwood", "Banias", "Opteron", "Barcelona", "Bobcat", "Bulldozer");
+
+    static EnvironmentCheck blasKernels(RuntimeInfo info, CpuFeatures cpu) {
+        if (info.blasKind() != dev.vlm2vec.ffi.BlasKind.OPENBLAS) {
+            return EnvironmentCheck.info("BLAS kernels", "not OpenBLAS: nothing to check");
+        }
+        String core = java.util.Arrays.stream(info.blasVersion().split("\\s+"))
+                .filter(PRE_AVX2_OPENBLAS_CORES::contains).findFirst().orElse("");
+        String best = cpu.has("avx512f") ? "SkylakeX" : cpu.has("avx2") ? "Haswell" : "";
+        if (core.isEmpty() || best.isEmpty()) {
+            return EnvironmentCheck.ok("BLAS kernels", "OpenBLAS kernels match the CPU");
+        }
+        return EnvironmentCheck.warn("BLAS kernels", "OpenBLAS uses its " + core + " kernels on a CPU with "
+                        + (best.equals("SkylakeX") ? "AVX-512" : "AVX2") + " (it did not recognise the CPU model);"
+                        + " sgemm runs several times slower than it could",
+                "export OPENBLAS_CORETYPE=" + best + " before starting the JVM (then re-run the tests once to confirm"
+                        + " this OpenBLAS build computes correctly with it)");
     }
 
     static EnvironmentCheck threads(RuntimeInfo info, @Nullable String ompNumThreads) {

@@ -1,5 +1,7 @@
 package dev.vlm2vec.cli;
 
+import dev.vlm2vec.ffi.NativeException;
+import java.io.UncheckedIOException;
 import org.jspecify.annotations.NullMarked;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionReport.class,
         description = "Vision-language models as universal multimodal embedding models (VLM2Vec).",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, InitTinyCommand.class, CommandLine.HelpCommand.class})
 public final class Vlm2VecCli implements Runnable {
 
     @CommandLine.Spec
@@ -23,7 +25,18 @@ public final class Vlm2VecCli implements Runnable {
 
     /** The configured command line, shared by {@link #main} and the tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Vlm2VecCli());
+        CommandLine commandLine = new CommandLine(new Vlm2VecCli());
+        // Expected failures (bad input, native errors) print their message, not a stack trace.
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            if (exception instanceof NativeException || exception instanceof IllegalArgumentException
+                    || exception instanceof IllegalStateException || exception instanceof UncheckedIOException) {
+                line.getErr().println("vlm2vec " + line.getCommandName() + ": " + exception.getMessage());
+                line.getErr().flush();
+                return 1;
+            }
+            throw exception;
+        });
+        return commandLine;
     }
 
     @Override

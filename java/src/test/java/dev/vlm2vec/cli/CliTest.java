@@ -1,9 +1,17 @@
 package dev.vlm2vec.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vlm2vec.ffi.ModelBatch;
+import dev.vlm2vec.ffi.ModelDType;
+import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.ffi.NativeRuntime;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -11,14 +19,16 @@ import picocli.CommandLine;
 
 class CliTest {
 
-    private record Run(int exitCode, String out) {}
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         CommandLine commandLine = Vlm2VecCli.commandLine();
         commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
         int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString());
+        return new Run(exitCode, out.toString(), err.toString());
     }
 
     @Test
@@ -47,6 +57,39 @@ class CliTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("Usage: vlm2vec"), run.out());
         assertTrue(run.out().contains("doctor"), run.out());
+    }
+
+    @Test
+    void initTinyWritesALoadableModel(@TempDir Path directory) throws Exception {
+        Path model = directory.resolve("tiny");
+        Run run = run("init-tiny", "--arch", "phi3v", "--out", model.toString(), "--seed", "3");
+        assertEquals(0, run.exitCode(), run.out());
+        for (String file : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "preprocessor_config.json"}) {
+            assertTrue(Files.isRegularFile(model.resolve(file)), file);
+        }
+        try (NativeModel loaded = NativeModel.load(model, "cpu", ModelDType.FLOAT32); Arena arena = Arena.ofConfined()) {
+            assertEquals("phi3_v", loaded.info().architecture());
+            ModelBatch batch = ModelBatch.ofText(new long[][] {{1, 30, 31, 32}}, new long[][] {{1, 1, 1, 1}}, arena);
+            float[] first = loaded.encode(batch, true);
+            double norm = 0;
+            for (float value : first) {
+                assertTrue(Float.isFinite(value));
+                norm += value * value;
+            }
+            assertEquals(1.0, norm, 1e-5);
+            assertArrayEquals(first, loaded.encode(batch, true));
+        }
+        Run unknown = run("init-tiny", "--arch", "gpt2", "--out", directory.resolve("x").toString());
+        assertEquals(1, unknown.exitCode());
+        assertEquals("vlm2vec init-tiny: init-tiny failed (UNSUPPORTED): init-tiny: architecture 'gpt2' is not"
+                + " supported (phi3_v, llava_next)\n", unknown.err());
+        Run llava = run("init-tiny", "--arch", "llava-next", "--out", directory.resolve("llava").toString());
+        assertEquals(0, llava.exitCode(), llava.err());
+        try (NativeModel loaded = NativeModel.load(directory.resolve("llava"), "cpu", ModelDType.BFLOAT16)) {
+            assertEquals("llava_next", loaded.info().architecture());
+            assertEquals(ModelDType.BFLOAT16, loaded.info().dtype());
+        }
     }
 
     @Test

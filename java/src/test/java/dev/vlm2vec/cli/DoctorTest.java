@@ -23,7 +23,7 @@ class DoctorTest {
     void thisMachinePassesWithTheNativeLibraryLoaded() {
         Map<String, EnvironmentCheck> checks = Doctor.examine().stream()
                 .collect(Collectors.toMap(EnvironmentCheck::subject, check -> check));
-        assertEquals(List.of("JDK", "native access", "native library", "libtorch", "BLAS", "threads", "CUDA"),
+        assertEquals(List.of("JDK", "native access", "native library", "libtorch", "BLAS", "BLAS kernels", "threads", "CUDA"),
                 Doctor.examine().stream().map(EnvironmentCheck::subject).toList());
         assertEquals(Verdict.OK, checks.get("JDK").verdict());
         assertEquals(Verdict.OK, checks.get("native access").verdict(), "surefire passes --enable-native-access");
@@ -37,6 +37,24 @@ class DoctorTest {
         assertTrue(check.detail().contains("30x slower"), check.detail());
         assertTrue(check.fix().startsWith("sudo apt-get install libopenblas0-pthread"), check.fix());
         assertEquals(Verdict.OK, Doctor.blas(info(BlasKind.OPENBLAS, false, false, 2, 2)).verdict());
+    }
+
+    @Test
+    void genericOpenBlasKernelsOnAModernCpuAreAWarning() {
+        RuntimeInfo prescott = new RuntimeInfo("1.13.0", BlasKind.OPENBLAS,
+                "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Prescott MAX_THREADS=64", "/x/libblas.so.3", false,
+                false, 0, false, 2, 1, 2);
+        CpuFeatures avx512 = CpuFeatures.parse("processor : 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f\n");
+        EnvironmentCheck check = Doctor.blasKernels(prescott, avx512);
+        assertEquals(Verdict.WARN, check.verdict());
+        assertTrue(check.detail().startsWith("OpenBLAS uses its Prescott kernels on a CPU with AVX-512"), check.detail());
+        assertTrue(check.fix().startsWith("export OPENBLAS_CORETYPE=SkylakeX"), check.fix());
+        CpuFeatures avx2 = CpuFeatures.parse("flags : sse2 avx avx2\n");
+        assertTrue(Doctor.blasKernels(prescott, avx2).fix().startsWith("export OPENBLAS_CORETYPE=Haswell"));
+        assertEquals(Verdict.OK, Doctor.blasKernels(prescott, CpuFeatures.parse("flags : sse2 sse3\n")).verdict());
+        RuntimeInfo skylake = new RuntimeInfo("1.13.0", BlasKind.OPENBLAS, "OpenBLAS 0.3.21 DYNAMIC_ARCH SkylakeX", "",
+                false, false, 0, false, 2, 1, 2);
+        assertEquals(Verdict.OK, Doctor.blasKernels(skylake, avx512).verdict());
     }
 
     @Test

@@ -67,6 +67,20 @@ class NativeModelTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"l02_image_landscape", "l08_image_landscape_newnames", "l07_batch3_mixed"})
+    void reproducesTheLlavaNextReference(String caseName) throws IOException {
+        JsonNode theCase = ReferenceFixtures.readCase(caseName);
+        try (NativeModel llava = NativeModel.load(ReferenceFixtures.root().resolve(theCase.get("model").asText()), "cpu",
+                ModelDType.FLOAT32); Arena arena = Arena.ofConfined()) {
+            assertEquals("llava_next", llava.info().architecture());
+            assertEquals(5, llava.info().maxCrops());
+            ModelBatch batch = ReferenceFixtures.batch(theCase, arena);
+            assertClose(ReferenceFixtures.flatFloats(theCase.get("expected_embedding")), llava.encode(batch, true),
+                    theCase.get("tolerance").asDouble());
+        }
+    }
+
     @Test
     void badTokenIdIsANativeExceptionNamingIt() {
         try (Arena arena = Arena.ofConfined()) {

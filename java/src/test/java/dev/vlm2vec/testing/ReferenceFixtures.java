@@ -68,13 +68,16 @@ public final class ReferenceFixtures {
         if (images.isEmpty()) {
             return ModelBatch.ofText(ids, mask, arena);
         }
-        long[] crop = images.get(0).shape();
-        long perImage = crop[0] * crop[1] * crop[2] * crop[3];
-        float[] pixels = new float[(int) (images.size() * perImage)];
+        // Images with fewer views than the batch's largest are zero-padded along the view axis.
+        long[] view = images.get(0).shape();
+        long views = images.stream().mapToLong(image -> image.shape()[0]).max().orElseThrow();
+        long perView = view[1] * view[2] * view[3];
+        float[] pixels = new float[(int) (images.size() * views * perView)];
         for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i).values(), 0, pixels, (int) (i * perImage), (int) perImage);
+            float[] values = images.get(i).values();
+            System.arraycopy(values, 0, pixels, (int) (i * views * perView), values.length);
         }
-        return ModelBatch.withImages(ids, mask, pixels, new long[] {images.size(), crop[0], crop[1], crop[2], crop[3]},
+        return ModelBatch.withImages(ids, mask, pixels, new long[] {images.size(), views, view[1], view[2], view[3]},
                 sizes.toArray(long[][]::new), arena);
     }
 }

@@ -1,0 +1,46 @@
+package dev.vlm2vec.cli;
+
+import dev.vlm2vec.ffi.TinyModels;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.NullMarked;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vlm2vec init-tiny}: a tiny random model directory in the real layout. */
+@NullMarked
+@Command(name = "init-tiny", mixinStandardHelpOptions = true,
+        description = "Write a tiny random model in the real Hugging Face layout (for tests and demos).")
+final class InitTinyCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--arch", required = true, description = "Architecture: phi3v (phi3_v) or llava-next (llava_next).")
+    private String architecture = "";
+
+    @Option(names = "--out", required = true, description = "Directory to write (created if missing).")
+    private Path out = Path.of(".");
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--image-size", defaultValue = "56",
+            description = "CLIP crop side in pixels (default: ${DEFAULT-VALUE}; the real models use 336); a multiple of"
+                    + " 28 for phi3v, of 14 for llava-next.")
+    private int imageSize;
+
+    @Override
+    public Integer call() {
+        String arch = switch (architecture) {
+            case "phi3v" -> "phi3_v";
+            case "llava-next" -> "llava_next";
+            default -> architecture;
+        };
+        TinyModels.write(arch, out, seed, imageSize);
+        spec.commandLine().getOut().println("wrote a tiny " + arch + " model (seed " + seed + ") to " + out.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
