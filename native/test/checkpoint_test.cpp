@@ -105,6 +105,20 @@ TEST(Checkpoint, MissingFilesAndBadConfigAreExplained) {
   EXPECT_NE(load_error(model).find("config.json is not valid JSON"), std::string::npos);
 }
 
+TEST(Checkpoint, AnUnsupportedDtypeIsRefusedBeforeLoading) {
+  TemporaryDirectory dir;
+  const auto model = vlm2vec::testing::write_tiny_phi3v(dir.path(), 5);
+  try {
+    const auto loaded = vlm2vec::models::load_model(model.string(), torch::kFloat16, torch::kCPU);
+    // libtorch 2.x multiplies fp16 on the CPU: then the model must work.
+    EXPECT_TRUE(torch::isfinite(loaded->encode(text_batch(), true)).all().item<bool>());
+  } catch (const vlm2vec::Error& e) {
+    EXPECT_EQ(e.status(), VLM2VEC_ERR_UNSUPPORTED);
+    EXPECT_NE(std::string(e.what()).find("dtype Half is not supported on cpu"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("use bfloat16 or float32"), std::string::npos) << e.what();
+  }
+}
+
 TEST(InitTiny, SameSeedSameBytesOtherSeedOtherWeights) {
   TemporaryDirectory a, b, c;
   const auto first = vlm2vec::testing::write_tiny_phi3v(a.path(), 7);

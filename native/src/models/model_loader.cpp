@@ -1,5 +1,7 @@
 #include "models/model_loader.h"
 
+#include <torch/version.h>
+
 #include <filesystem>
 
 #include "common/error.h"
@@ -20,11 +22,25 @@ std::string unused_report(const io::Checkpoint& checkpoint, const std::string& a
   return report;
 }
 
+// Older libtorch builds lack fp16 matrix products on the CPU; find out before loading
+// gigabytes, and say what to use instead.
+void check_dtype_runs_on(torch::ScalarType dtype, torch::Device device) {
+  const auto options = torch::TensorOptions().dtype(dtype).device(device);
+  try {
+    torch::mm(torch::ones({2, 2}, options), torch::ones({2, 2}, options));
+  } catch (const c10::Error&) {
+    throw Error(VLM2VEC_ERR_UNSUPPORTED, std::string("dtype ") + c10::toString(dtype) + " is not supported on " +
+                                             device.str() + " by this libtorch (" + TORCH_VERSION +
+                                             "): it has no matrix product for it; use bfloat16 or float32");
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::ScalarType dtype, torch::Device device) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(directory)) throw Error(VLM2VEC_ERR_IO, "model directory " + directory + " does not exist");
+  check_dtype_runs_on(dtype, device);
   const std::string config_path = (fs::path(directory) / "config.json").string();
   const auto model_type = io::required<std::string>(io::read_json_file(config_path), "model_type", config_path);
   io::Checkpoint checkpoint(directory, dtype, device);

@@ -27,6 +27,8 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 public final class NativeModel implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(NativeModel.class.getName());
+
     private final Arena arena;
     private final MemorySegment handle;
     private final ModelInfo info;
@@ -58,7 +60,11 @@ public final class NativeModel implements AutoCloseable {
             Arena owner = Arena.ofShared();
             MemorySegment handle = out.get(vlm2vec_h.C_POINTER, 0).reinterpret(owner, vlm2vec_h::vlm2vec_model_free);
             try {
-                return new NativeModel(owner, handle);
+                NativeModel model = new NativeModel(owner, handle);
+                if (!model.loadReport.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, model.loadReport);
+                }
+                return model;
             } catch (RuntimeException e) {
                 owner.close();
                 throw e;
