@@ -27,6 +27,13 @@ double max_diff(const torch::Tensor& a, const torch::Tensor& b) {
   return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
 }
 
+// The CLIP tower init-tiny writes by default.
+vlm2vec::models::ClipVisionConfig tiny_clip() {
+  vlm2vec::models::ClipVisionConfig clip;
+  clip.image_size = 56, clip.hidden_size = 32, clip.intermediate_size = 64, clip.num_heads = 4, clip.num_layers = 2;
+  return clip;
+}
+
 }  // namespace
 
 TEST(RmsNorm, MatchesFloat64AndCastsBeforeTheWeight) {
@@ -128,8 +135,7 @@ TEST(ClipEncoderLayer, MatchesAnExplicitFloat64Layer) {
   TemporaryDirectory dir;
   const auto model = vlm2vec::testing::write_tiny_phi3v(dir.path(), 11);
   vlm2vec::io::Checkpoint checkpoint(model.string(), torch::kFloat32, torch::kCPU);
-  vlm2vec::models::ClipVisionConfig config;
-  config.image_size = 56, config.hidden_size = 32, config.intermediate_size = 64, config.num_heads = 4, config.num_layers = 2;
+  const auto config = tiny_clip();
   const std::string prefix = "model.vision_embed_tokens.img_processor.vision_model.encoder.layers.0";
   vlm2vec::models::ClipEncoderLayer layer(checkpoint, prefix, config);
   const auto w = [&](const std::string& name) { return checkpoint.raw(prefix + name).to(torch::kFloat64); };
@@ -183,9 +189,7 @@ TEST(Phi3VImageEmbedding, SeparatorLayout) {
   TemporaryDirectory dir;
   const auto model = vlm2vec::testing::write_tiny_phi3v(dir.path(), 12);
   vlm2vec::io::Checkpoint checkpoint(model.string(), torch::kFloat32, torch::kCPU);
-  vlm2vec::models::ClipVisionConfig clip;
-  clip.image_size = 56, clip.hidden_size = 32, clip.intermediate_size = 64, clip.num_heads = 4, clip.num_layers = 2;
-  const vlm2vec::models::Phi3VImageEmbedding embedding(checkpoint, "model.vision_embed_tokens", clip, 64);
+  const vlm2vec::models::Phi3VImageEmbedding embedding(checkpoint, "model.vision_embed_tokens", tiny_clip(), 64);
   const auto sub_gn = checkpoint.raw("model.vision_embed_tokens.sub_GN").to(torch::kFloat32).view({-1});
   const auto glb_gn = checkpoint.raw("model.vision_embed_tokens.glb_GN").to(torch::kFloat32).view({-1});
   // Global view + 2x1 sub-crops, 4x4 patches each (merged grid g = 2), all features distinct.

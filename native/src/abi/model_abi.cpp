@@ -6,6 +6,7 @@
 #include <string>
 
 #include "abi/buffer_checks.h"
+#include "abi/c_strings.h"
 #include "abi/guard.h"
 #include "models/model_loader.h"
 #include "vlm2vec.h"
@@ -64,12 +65,6 @@ torch::Device parse_device(const std::string& text) {
   return *device;
 }
 
-template <size_t N>
-void copy_truncated(char (&field)[N], const std::string& value) {
-  const size_t length = std::min(value.size(), N - 1);
-  std::memcpy(field, value.data(), length);
-  field[length] = '\0';
-}
 
 torch::Tensor long_view(const int64_t* data, std::vector<int64_t> shape) {
   return torch::from_blob(const_cast<int64_t*>(data), shape, torch::kLong);
@@ -123,8 +118,8 @@ extern "C" int32_t vlm2vec_model_info_get(const vlm2vec_model* model, vlm2vec_mo
     const auto& info = checked(model).info();
     vlm2vec::check_not_null(out, "out (vlm2vec_model_info*)");
     vlm2vec_model_info result{};
-    copy_truncated(result.architecture, info.architecture);
-    copy_truncated(result.device, info.device.str());
+    vlm2vec::abi::copy_truncated(result.architecture, info.architecture);
+    vlm2vec::abi::copy_truncated(result.device, info.device.str());
     result.dtype = dtype_code(info.dtype);
     result.hidden_size = info.hidden_size;
     result.num_layers = info.num_layers;

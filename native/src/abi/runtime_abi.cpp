@@ -9,18 +9,13 @@
 #include <string>
 #include <thread>
 
+#include "abi/c_strings.h"
 #include "abi/guard.h"
 #include "runtime/blas_probe.h"
 #include "vlm2vec.h"
 
 namespace {
 
-template <size_t N>
-void copy_truncated(char (&field)[N], const std::string& value) {
-  const size_t length = std::min(value.size(), N - 1);
-  std::memcpy(field, value.data(), length);
-  field[length] = '\0';
-}
 
 int32_t usable_cpus() {
   cpu_set_t set;
@@ -34,10 +29,10 @@ extern "C" int32_t vlm2vec_runtime_info_get(vlm2vec_runtime_info* out) {
   return vlm2vec::abi::guarded([&] {
     vlm2vec::check_not_null(out, "out (vlm2vec_runtime_info*)");
     vlm2vec_runtime_info info{};
-    copy_truncated(info.torch_version, TORCH_VERSION);
+    vlm2vec::abi::copy_truncated(info.torch_version, TORCH_VERSION);
     const auto blas = vlm2vec::runtime::probe_blas();
-    copy_truncated(info.blas_version, blas.version);
-    copy_truncated(info.blas_library, blas.library);
+    vlm2vec::abi::copy_truncated(info.blas_version, blas.version);
+    vlm2vec::abi::copy_truncated(info.blas_library, blas.library);
     info.blas_kind = blas.kind;
 #ifdef VLM2VEC_TORCH_HAS_CUDA
     info.cuda_compiled = 1;

@@ -24,13 +24,10 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 public final class EmbeddingIndex implements AutoCloseable {
 
-    private final Arena arena;
-    private final MemorySegment handle;
+    private final OwnedHandle handle;
     private final int dimension;
-    private boolean closed;
 
-    private EmbeddingIndex(Arena arena, MemorySegment handle, int dimension) {
-        this.arena = arena;
+    private EmbeddingIndex(OwnedHandle handle, int dimension) {
         this.handle = handle;
         this.dimension = dimension;
     }
@@ -42,10 +39,8 @@ public final class EmbeddingIndex implements AutoCloseable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment out = call.allocate(vlm2vec_h.C_POINTER);
             NativeException.check(vlm2vec_h.vlm2vec_index_create(dimension, out), "vlm2vec_index_create");
-            // The arena owns the native index: closing it frees the index exactly once.
-            Arena owner = Arena.ofShared();
-            MemorySegment handle = out.get(vlm2vec_h.C_POINTER, 0).reinterpret(owner, vlm2vec_h::vlm2vec_index_free);
-            return new EmbeddingIndex(owner, handle, dimension);
+            return new EmbeddingIndex(new OwnedHandle(out.get(vlm2vec_h.C_POINTER, 0), vlm2vec_h::vlm2vec_index_free,
+                    "EmbeddingIndex"), dimension);
         }
     }
 
@@ -66,25 +61,25 @@ public final class EmbeddingIndex implements AutoCloseable {
 
     /** Zero-copy form: {@code vectors} holds {@code [count, dimension]} floats off-heap. */
     public synchronized void add(MemorySegment vectors, long count) {
-        ensureOpen();
+        MemorySegment index = handle.get();
         BufferChecks.requireAtLeast("count", count, 0);
         long elements = BufferChecks.elements(count, dimension);
         BufferChecks.requireOffHeap("vectors", vectors, ValueLayout.JAVA_FLOAT, elements, "count * dimension");
-        NativeException.check(vlm2vec_h.vlm2vec_index_add(handle, vectors, elements, count), "vlm2vec_index_add");
+        NativeException.check(vlm2vec_h.vlm2vec_index_add(index, vectors, elements, count), "vlm2vec_index_add");
     }
 
     public synchronized long size() {
-        ensureOpen();
+        MemorySegment index = handle.get();
         try (Arena call = Arena.ofConfined()) {
             MemorySegment out = call.allocate(ValueLayout.JAVA_LONG);
-            NativeException.check(vlm2vec_h.vlm2vec_index_size(handle, out), "vlm2vec_index_size");
+            NativeException.check(vlm2vec_h.vlm2vec_index_size(index, out), "vlm2vec_index_size");
             return out.get(ValueLayout.JAVA_LONG, 0);
         }
     }
 
     /** The {@code k} most similar stored vectors to each of {@code queries.length / dimension} queries. */
     public synchronized SearchHits search(float[] queries, int k) {
-        ensureOpen();
+        MemorySegment index = handle.get();
         if (queries.length % dimension != 0) {
             throw new IllegalArgumentException("queries holds " + queries.length + " floats, not a multiple of the"
                     + " index dimension " + dimension);
@@ -99,7 +94,7 @@ public final class EmbeddingIndex implements AutoCloseable {
             MemorySegment scores = call.allocate(ValueLayout.JAVA_FLOAT, outElements);
             MemorySegment ids = call.allocate(ValueLayout.JAVA_LONG, outElements);
             NativeException.check(
-                    vlm2vec_h.vlm2vec_index_search(handle, call.allocateFrom(ValueLayout.JAVA_FLOAT, queries),
+                    vlm2vec_h.vlm2vec_index_search(index, call.allocateFrom(ValueLayout.JAVA_FLOAT, queries),
                             queries.length, count, k, scores, ids, outElements),
                     "vlm2vec_index_search");
             return new SearchHits(count, k, ids.toArray(ValueLayout.JAVA_LONG), scores.toArray(ValueLayout.JAVA_FLOAT));
@@ -109,15 +104,6 @@ public final class EmbeddingIndex implements AutoCloseable {
     /** Frees the native index. Further calls other than {@code close} throw; closing twice is harmless. */
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            arena.close();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this EmbeddingIndex has been closed; create a new one");
-        }
+        handle.close();
     }
 }

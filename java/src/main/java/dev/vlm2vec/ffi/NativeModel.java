@@ -29,17 +29,14 @@ public final class NativeModel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NativeModel.class.getName());
 
-    private final Arena arena;
-    private final MemorySegment handle;
+    private final OwnedHandle handle;
     private final ModelInfo info;
     private final String loadReport;
-    private boolean closed;
 
-    private NativeModel(Arena arena, MemorySegment handle) {
-        this.arena = arena;
+    private NativeModel(OwnedHandle handle) {
         this.handle = handle;
-        this.info = readInfo(handle);
-        this.loadReport = readLoadReport(handle);
+        this.info = readInfo(handle.get());
+        this.loadReport = readLoadReport(handle.get());
     }
 
     /**
@@ -57,16 +54,16 @@ public final class NativeModel implements AutoCloseable {
             MemorySegment out = call.allocate(vlm2vec_h.C_POINTER);
             NativeException.check(vlm2vec_h.vlm2vec_model_load(call.allocateFrom(directory.toAbsolutePath().toString()),
                     call.allocateFrom(device), dtype.code(), out), "loading model " + directory);
-            Arena owner = Arena.ofShared();
-            MemorySegment handle = out.get(vlm2vec_h.C_POINTER, 0).reinterpret(owner, vlm2vec_h::vlm2vec_model_free);
+            OwnedHandle handle = new OwnedHandle(out.get(vlm2vec_h.C_POINTER, 0), vlm2vec_h::vlm2vec_model_free,
+                    "NativeModel");
             try {
-                NativeModel model = new NativeModel(owner, handle);
+                NativeModel model = new NativeModel(handle);
                 if (!model.loadReport.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, model.loadReport);
                 }
                 return model;
             } catch (RuntimeException e) {
-                owner.close();
+                handle.close();
                 throw e;
             }
         }
@@ -86,7 +83,7 @@ public final class NativeModel implements AutoCloseable {
      * hidden state of each example's last real token, L2-normalised when {@code normalize}.
      */
     public synchronized void encode(ModelBatch batch, boolean normalize, MemorySegment out) {
-        ensureOpen();
+        MemorySegment model = handle.get();
         long outElements = BufferChecks.elements(batch.batchSize(), info.hiddenSize());
         BufferChecks.requireOffHeap("out", out, ValueLayout.JAVA_FLOAT, outElements, "batchSize * hiddenSize");
         try (Arena call = Arena.ofConfined()) {
@@ -102,7 +99,7 @@ public final class NativeModel implements AutoCloseable {
             vlm2vec_batch.crop_width(descriptor, batch.cropWidth());
             vlm2vec_batch.pixel_values(descriptor, batch.pixelValues());
             vlm2vec_batch.image_sizes(descriptor, batch.imageSizes());
-            NativeException.check(vlm2vec_h.vlm2vec_model_encode(handle, descriptor, normalize ? 1 : 0, out,
+            NativeException.check(vlm2vec_h.vlm2vec_model_encode(model, descriptor, normalize ? 1 : 0, out,
                     outElements), "vlm2vec_model_encode");
         }
     }
@@ -119,16 +116,7 @@ public final class NativeModel implements AutoCloseable {
     /** Frees the native model. Closing twice is harmless; other calls after closing throw. */
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            arena.close();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this NativeModel has been closed; load the model again");
-        }
+        handle.close();
     }
 
     private static ModelInfo readInfo(MemorySegment handle) {

@@ -63,7 +63,7 @@ class EmbeddingIndexTest {
         index.close();
         index.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, index::size);
-        assertEquals("this EmbeddingIndex has been closed; create a new one", e.getMessage());
+        assertEquals("this EmbeddingIndex has been closed", e.getMessage());
         assertThrows(IllegalStateException.class, () -> index.search(new float[] {1, 0}, 1));
         assertThrows(IllegalStateException.class, () -> index.add(new float[] {1, 0}));
     }
