@@ -1,0 +1,99 @@
+package dev.vlm2vec.processing;
+
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * LLaVA-NeXT's image processor (transformers 4.45), reproducing the reference pixel for
+ * pixel: the best grid resolution for the image, an aspect-keeping Pillow bicubic resize
+ * into it, black padding split evenly, tiles of one crop row-major, and before them the
+ * whole image squashed to one crop; each view normalised.
+ */
+@NullMarked
+public final class LlavaNextImageProcessor {
+
+    /** A grid resolution (height, width) in pixels. */
+    public record Pinpoint(int height, int width) {}
+
+    private final List<Pinpoint> pinpoints;
+    private final int tileSize;
+    private final Normalization normalization;
+
+    public LlavaNextImageProcessor(List<Pinpoint> pinpoints, int tileSize, Normalization normalization) {
+        if (pinpoints.isEmpty()) {
+            throw new IllegalArgumentException("image_grid_pinpoints is empty");
+        }
+        this.pinpoints = List.copyOf(pinpoints);
+        this.tileSize = tileSize;
+        this.normalization = normalization;
+    }
+
+    /** The pinpoint with the largest effective resolution; ties: least waste, then list order. */
+    public Pinpoint bestResolution(int height, int width) {
+        Pinpoint best = pinpoints.get(0);
+        long bestEffective = -1;
+        long leastWaste = Long.MAX_VALUE;
+        for (Pinpoint candidate : pinpoints) {
+            double scale = Math.min((double) candidate.width() / width, (double) candidate.height() / height);
+            long effective = Math.min((long) (width * scale) * (long) (height * scale), (long) width * height);
+            long waste = (long) candidate.width() * candidate.height() - effective;
+            if (effective > bestEffective || (effective == bestEffective && waste < leastWaste)) {
+                bestEffective = effective;
+                leastWaste = waste;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** The size the image is resized to inside {@code target}, keeping its aspect ratio. */
+    static int[] fittedSize(int height, int width, Pinpoint target) {
+        double scaleW = (double) target.width() / width;
+        double scaleH = (double) target.height() / height;
+        if (scaleW < scaleH) {
+            return new int[] {Math.min((int) Math.ceil(height * scaleW), target.height()), target.width()};
+        }
+        return new int[] {target.height(), Math.min((int) Math.ceil(width * scaleH), target.width())};
+    }
+
+    /** Image tokens: the base view, then the unpadded grid rows each closed by a newline. */
+    public int tokenCount(int height, int width) {
+        Pinpoint best = bestResolution(height, width);
+        int side = tileSize / 14;
+        int rows = best.height() / tileSize * side, cols = best.width() / tileSize * side;
+        int unpaddedRows = rows, unpaddedCols = cols;
+        if ((double) width / height > (double) cols / rows) {
+            int kept = (int) roundTo7Decimals(height * ((double) cols / width));
+            unpaddedRows = rows - 2 * ((rows - kept) / 2);
+        } else {
+            int kept = (int) roundTo7Decimals(width * ((double) rows / height));
+            unpaddedCols = cols - 2 * ((cols - kept) / 2);
+        }
+        return side * side + unpaddedRows * (unpaddedCols + 1);
+    }
+
+    private static double roundTo7Decimals(double x) {
+        return new java.math.BigDecimal(x).setScale(7, java.math.RoundingMode.HALF_EVEN).doubleValue();
+    }
+
+    public ProcessedImage process(RgbImage image) {
+        int height = image.height(), width = image.width();
+        Pinpoint best = bestResolution(height, width);
+        int[] fitted = fittedSize(height, width, best);
+        RgbImage resized = PilResize.resize(image, fitted[1], fitted[0], PilResize.Filter.BICUBIC);
+        int left = (best.width() - fitted[1]) / 2, top = (best.height() - fitted[0]) / 2;
+        RgbImage canvas = resized.pad(left, top, best.width(), best.height(), 0);
+        int rows = best.height() / tileSize, cols = best.width() / tileSize;
+        int viewSize = 3 * tileSize * tileSize;
+        float[] views = new float[(rows * cols + 1) * viewSize];
+        RgbImage base = PilResize.resize(image, tileSize, tileSize, PilResize.Filter.BICUBIC);
+        System.arraycopy(normalization.apply(base), 0, views, 0, viewSize);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                float[] tile = normalization.apply(canvas.crop(c * tileSize, r * tileSize, tileSize, tileSize));
+                System.arraycopy(tile, 0, views, (1 + r * cols + c) * viewSize, viewSize);
+            }
+        }
+        return new ProcessedImage(views, rows * cols + 1, tileSize, new long[] {height, width}, tokenCount(height, width));
+    }
+}
