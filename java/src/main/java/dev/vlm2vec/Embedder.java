@@ -1,0 +1,234 @@
+package dev.vlm2vec;
+
+import dev.vlm2vec.ffi.ModelBatch;
+import dev.vlm2vec.ffi.NativeModel;
+import dev.vlm2vec.processing.Collator;
+import dev.vlm2vec.processing.EncodedInput;
+import dev.vlm2vec.processing.InputEncoder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * Embeds inputs with a loaded model, safely from any number of threads. Callers prepare
+ * their own inputs (tokens, image processing) on their own threads, so a bad input fails
+ * only its caller; one dispatcher thread gathers the prepared requests into batches (up to
+ * {@code maxBatchSize}, waiting at most {@code maxWait} for more) and makes one native call
+ * per batch. The queue is bounded: when it is full callers wait, then are refused. If a
+ * batch fails in native code, its requests are retried one by one so only the culprit fails.
+ */
+@NullMarked
+public final class Embedder implements AutoCloseable {
+
+    private record Request(EncodedInput input, CompletableFuture<float[]> result) {}
+
+    private final NativeModel model;
+    private final InputEncoder encoder;
+    private final EmbedderOptions options;
+    private final BlockingQueue<Request> queue;
+    private final Thread dispatcher;
+    // Held by tests to stall the dispatcher between batches (back-pressure, timeouts, shutdown).
+    final java.util.concurrent.Semaphore dispatchGate = new java.util.concurrent.Semaphore(1);
+    private volatile boolean closed;
+
+    Embedder(NativeModel model, InputEncoder encoder, EmbedderOptions options) {
+        this.model = model;
+        this.encoder = encoder;
+        this.options = options;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.dispatcher = Thread.ofPlatform().name("vlm2vec-dispatcher").daemon().start(this::dispatch);
+    }
+
+    /** The size of every embedding. */
+    public int dimension() {
+        return (int) model.info().hiddenSize();
+    }
+
+    public NativeModel model() {
+        return model;
+    }
+
+    /** The embedding of one input; blocks until it is computed. */
+    public float[] embed(Input input) {
+        return await(submit(input));
+    }
+
+    /** Embeddings of many inputs, in order; they are batched together. */
+    public List<float[]> embedAll(List<Input> inputs) {
+        List<CompletableFuture<float[]>> futures = new ArrayList<>();
+        for (Input input : inputs) {
+            futures.add(submit(input));
+        }
+        List<float[]> results = new ArrayList<>();
+        for (CompletableFuture<float[]> future : futures) {
+            results.add(await(future));
+        }
+        return results;
+    }
+
+    /**
+     * Prepares the input on the calling thread and queues it.
+     *
+     * @throws IllegalArgumentException for an input that cannot be embedded (named in the message)
+     * @throws RejectedExecutionException when the queue stays full for {@code submitTimeout}, or after {@link #close}
+     */
+    public CompletableFuture<float[]> submit(Input input) {
+        ensureOpen();
+        Request request = new Request(encoder.encode(input), new CompletableFuture<>());
+        try {
+            if (!queue.offer(request, options.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new RejectedExecutionException("the embedder's queue has been full (" + options.queueCapacity()
+                        + " requests) for " + options.submitTimeout() + ": too many concurrent requests");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting for room in the embedder's queue", e);
+        }
+        if (closed && queue.remove(request)) {
+            request.result().completeExceptionally(closedException());
+        }
+        return request.result();
+    }
+
+    private float[] await(CompletableFuture<float[]> future) {
+        try {
+            return future.get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new EmbeddingTimeoutException("no embedding within " + options.requestTimeout() + "; the request was cancelled");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(false);
+            throw new IllegalStateException("interrupted while waiting for an embedding", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private void dispatch() {
+        List<Request> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + options.maxWait().toNanos();
+                while (batch.size() < options.maxBatchSize()) {
+                    Request next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                dispatchGate.acquire();
+            } catch (InterruptedException e) {
+                batch.forEach(request -> request.result().completeExceptionally(closedException()));
+                break;
+            }
+            try {
+                if (closed) {
+                    batch.forEach(request -> request.result().completeExceptionally(closedException()));
+                } else {
+                    run(batch);
+                }
+            } finally {
+                dispatchGate.release();
+            }
+            batch.clear();
+        }
+        Request left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(closedException());
+        }
+    }
+
+    private void run(List<Request> batch) {
+        List<Request> live = batch.stream().filter(request -> !request.result().isDone()).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            List<float[]> embeddings = encode(live.stream().map(Request::input).toList());
+            for (int i = 0; i < live.size(); i++) {
+                live.get(i).result().complete(embeddings.get(i));
+            }
+        } catch (RuntimeException e) {
+            if (live.size() == 1) {
+                live.get(0).result().completeExceptionally(e);
+                return;
+            }
+            for (Request request : live) {
+                run(List.of(request));
+            }
+        }
+    }
+
+    private List<float[]> encode(List<EncodedInput> inputs) {
+        int dimension = dimension();
+        try (Arena arena = Arena.ofConfined()) {
+            ModelBatch batch = Collator.collate(inputs, encoder.padId(), arena);
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, (long) inputs.size() * dimension);
+            model.encode(batch, options.normalize(), out);
+            List<float[]> rows = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                rows.add(out.asSlice((long) i * dimension * Float.BYTES, (long) dimension * Float.BYTES)
+                        .toArray(ValueLayout.JAVA_FLOAT));
+            }
+            return rows;
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private static RejectedExecutionException closedException() {
+        return new RejectedExecutionException("the embedder has been closed");
+    }
+
+    /** Stops accepting requests, fails the ones still queued, then frees the model. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Wakes the dispatcher if it waits for requests or for the gate; a native call in
+        // progress finishes first.
+        dispatcher.interrupt();
+        try {
+            dispatcher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+        encoder.close();
+    }
+
+    /** A request that got no embedding within its timeout. */
+    public static final class EmbeddingTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EmbeddingTimeoutException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.vlm2vec;
+
+import dev.vlm2vec.ffi.ModelDType;
+import java.time.Duration;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * How a model is loaded and served.
+ *
+ * @param device {@code cpu}, {@code cuda}, {@code cuda:N}
+ * @param dtype weights and activations
+ * @param maxBatchSize most inputs per native call
+ * @param maxWait how long the dispatcher waits for more requests to fill a batch
+ * @param queueCapacity requests waiting at most; beyond it callers wait ({@code submitTimeout}), then are refused
+ * @param submitTimeout how long a caller waits for room in a full queue
+ * @param requestTimeout how long a caller waits for its embedding
+ * @param maxLength longest token sequence; longer inputs are cut (never through image tokens); 0: no limit
+ * @param normalize L2-normalise embeddings (VLM2Vec compares them by dot product)
+ */
+@NullMarked
+public record EmbedderOptions(String device, ModelDType dtype, int maxBatchSize, Duration maxWait, int queueCapacity,
+        Duration submitTimeout, Duration requestTimeout, int maxLength, boolean normalize) {
+
+    public EmbedderOptions {
+        if (maxBatchSize < 1 || queueCapacity < 1 || maxLength < 0) {
+            throw new IllegalArgumentException("maxBatchSize and queueCapacity must be >= 1 and maxLength >= 0");
+        }
+    }
+
+    public static EmbedderOptions defaults() {
+        return new EmbedderOptions("cpu", ModelDType.FLOAT32, 16, Duration.ofMillis(2), 1024, Duration.ofSeconds(10),
+                Duration.ofMinutes(5), 0, true);
+    }
+
+    public EmbedderOptions withDevice(String value) {
+        return new EmbedderOptions(value, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                maxLength, normalize);
+    }
+
+    public EmbedderOptions withDtype(ModelDType value) {
+        return new EmbedderOptions(device, value, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                maxLength, normalize);
+    }
+
+    public EmbedderOptions withBatching(int batchSize, Duration wait, int capacity) {
+        return new EmbedderOptions(device, dtype, batchSize, wait, capacity, submitTimeout, requestTimeout, maxLength,
+                normalize);
+    }
+
+    public EmbedderOptions withTimeouts(Duration submit, Duration request) {
+        return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submit, request, maxLength,
+                normalize);
+    }
+
+    public EmbedderOptions withMaxLength(int value) {
+        return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                value, normalize);
+    }
+}

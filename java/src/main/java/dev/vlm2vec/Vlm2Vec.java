@@ -1,0 +1,87 @@
+package dev.vlm2vec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlm2vec.ffi.NativeModel;
+import dev.vlm2vec.processing.InputEncoder;
+import dev.vlm2vec.processing.LlavaNextImageProcessor;
+import dev.vlm2vec.processing.LlavaNextInputEncoder;
+import dev.vlm2vec.processing.Normalization;
+import dev.vlm2vec.processing.Phi3VImageProcessor;
+import dev.vlm2vec.processing.Phi3VInputEncoder;
+import dev.vlm2vec.processing.Tokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * Entry point: a model directory in the Hugging Face layout becomes an {@link Embedder}.
+ *
+ * {@snippet :
+ * try (Embedder embedder = Vlm2Vec.load(Path.of("VLM2Vec-Full"), EmbedderOptions.defaults())) {
+ *     float[] query = embedder.embed(Input.of("Find an image caption describing the given image.", "",
+ *             ImageLoader.load(Path.of("photo.jpg"))));
+ *     float[] target = embedder.embed(Input.text("A dog catching a frisbee in a park."));
+ * }
+ * }
+ */
+@NullMarked
+public final class Vlm2Vec {
+
+    private Vlm2Vec() {}
+
+    public static Embedder load(Path modelDirectory, EmbedderOptions options) {
+        JsonNode config = readJson(modelDirectory.resolve("config.json"));
+        String modelType = config.path("model_type").asText("");
+        NativeModel model = NativeModel.load(modelDirectory, options.device(), options.dtype());
+        try {
+            return new Embedder(model, encoder(modelType, modelDirectory, config, model, options), options);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static InputEncoder encoder(String modelType, Path directory, JsonNode config, NativeModel model,
+            EmbedderOptions options) {
+        Path preprocessorFile = directory.resolve("preprocessor_config.json");
+        JsonNode preprocessor = Files.isRegularFile(preprocessorFile) ? readJson(preprocessorFile) : config;
+        Normalization normalization = new Normalization(floats(preprocessor.get("image_mean"), Normalization.CLIP.mean()),
+                floats(preprocessor.get("image_std"), Normalization.CLIP.std()));
+        int imageSize = (int) model.info().imageSize();
+        return switch (modelType) {
+            case "phi3_v" -> new Phi3VInputEncoder(Tokenizer.load(directory, config.path("pad_token_id").asLong(32000)),
+                    new Phi3VImageProcessor(preprocessor.path("num_crops").asInt(4), imageSize, normalization),
+                    options.maxLength());
+            case "llava_next" -> {
+                List<LlavaNextImageProcessor.Pinpoint> pinpoints = new ArrayList<>();
+                config.path("image_grid_pinpoints").forEach(pair -> pinpoints.add(
+                        new LlavaNextImageProcessor.Pinpoint(pair.get(0).asInt(), pair.get(1).asInt())));
+                yield new LlavaNextInputEncoder(Tokenizer.load(directory, config.path("pad_token_id").asLong(0)),
+                        new LlavaNextImageProcessor(pinpoints, imageSize, normalization),
+                        config.path("image_token_index").asLong(32000), options.maxLength());
+            }
+            default -> throw new IllegalArgumentException(directory.resolve("config.json") + ": model_type '" + modelType
+                    + "' is not supported (phi3_v, llava_next)");
+        };
+    }
+
+    private static float[] floats(JsonNode array, float[] fallback) {
+        if (array == null || !array.isArray() || array.size() != 3) {
+            return fallback;
+        }
+        return new float[] {(float) array.get(0).asDouble(), (float) array.get(1).asDouble(), (float) array.get(2).asDouble()};
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

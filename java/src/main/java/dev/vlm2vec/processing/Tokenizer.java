@@ -1,0 +1,93 @@
+package dev.vlm2vec.processing;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * A model's tokenizer.json run by the Hugging Face tokenizers library, with its special
+ * tokens as the model directory declares them (BOS added by tokenizer.json's post
+ * processor, as the fast tokenizers do; pad from tokenizer_config.json).
+ */
+@NullMarked
+public final class Tokenizer implements AutoCloseable {
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final long padId;
+
+    private Tokenizer(HuggingFaceTokenizer tokenizer, long padId) {
+        this.tokenizer = tokenizer;
+        this.padId = padId;
+    }
+
+    /** Loads {@code tokenizer.json} (and {@code tokenizer_config.json} when present) of a model directory. */
+    public static Tokenizer load(Path modelDirectory, long fallbackPadId) {
+        Path file = modelDirectory.resolve("tokenizer.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("model directory " + modelDirectory + " has no tokenizer.json");
+        }
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(true)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load " + file, e);
+        }
+        long padId = fallbackPadId;
+        Path config = modelDirectory.resolve("tokenizer_config.json");
+        if (Files.isRegularFile(config)) {
+            try {
+                JsonNode pad = new ObjectMapper().readTree(config.toFile()).get("pad_token");
+                String padToken = pad == null || pad.isNull() ? null : pad.isTextual() ? pad.asText() : pad.path("content").asText(null);
+                if (padToken != null) {
+                    long id = idOf(tokenizer, padToken);
+                    padId = id >= 0 ? id : padId;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + config, e);
+            }
+        }
+        return new Tokenizer(tokenizer, padId);
+    }
+
+    private static long idOf(HuggingFaceTokenizer tokenizer, String token) {
+        long[] ids = tokenizer.encode(token, false, false).getIds();
+        return ids.length == 1 ? ids[0] : -1;
+    }
+
+    /** Token ids of {@code text} with the tokenizer's special tokens (BOS). */
+    public long[] encode(String text) {
+        return tokenizer.encode(text).getIds();
+    }
+
+    /** The id of a single (special) token, e.g. {@code <image>}. */
+    public long id(String token) {
+        long id = idOf(tokenizer, token);
+        if (id < 0) {
+            throw new IllegalArgumentException("'" + token + "' is not a single token of this tokenizer");
+        }
+        return id;
+    }
+
+    public long padId() {
+        return padId;
+    }
+
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.vlm2vec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vlm2vec.ffi.TinyModels;
+import dev.vlm2vec.processing.RgbImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Embedder under concurrency, back-pressure, timeouts and shutdown, on tiny models. */
+class EmbedderTest {
+
+    @TempDir
+    static Path models;
+
+    @BeforeAll
+    static void writeModels() {
+        TinyModels.write("phi3_v", models.resolve("phi3v"), 1, 0);
+        TinyModels.write("llava_next", models.resolve("llava"), 1, 0);
+    }
+
+    private static RgbImage image(int width, int height, int seed) {
+        byte[] pixels = new byte[width * height * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 31 + seed * 17);
+        }
+        return new RgbImage(width, height, pixels);
+    }
+
+    private static Input request(int i) {
+        return switch (i % 4) {
+            case 0 -> Input.text("a caption number " + i);
+            case 1 -> Input.of("Represent the given image.", "question " + i, image(60 + i % 7, 40 + i % 5, i));
+            case 2 -> Input.of("Find an image caption.", "", image(30, 90, i));
+            default -> Input.text("Represent the given text " + i);
+        };
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst;
+    }
+
+    @Test
+    void concurrentCallersGetWhatTheyWouldGetAlone() throws Exception {
+        for (String model : new String[] {"phi3v", "llava"}) {
+            try (Embedder embedder = Vlm2Vec.load(models.resolve(model), EmbedderOptions.defaults())) {
+                List<float[]> alone = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    alone.add(embedder.embed(request(i)));
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(8);
+                List<Future<List<float[]>>> threads = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    threads.add(pool.submit(() -> {
+                        List<float[]> results = new ArrayList<>();
+                        for (int i = 0; i < 100; i++) {
+                            results.add(embedder.embed(request(i)));
+                        }
+                        return results;
+                    }));
+                }
+                for (Future<List<float[]>> thread : threads) {
+                    List<float[]> results = thread.get(120, TimeUnit.SECONDS);
+                    for (int i = 0; i < 100; i++) {
+                        assertTrue(maxDiff(alone.get(i), results.get(i)) <= 1e-5, model + " request " + i);
+                    }
+                }
+                pool.shutdown();
+                assertEquals(64, embedder.dimension());
+            }
+        }
+    }
+
+    @Test
+    void badInputsFailOnlyTheirCaller() {
+        try (Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults())) {
+            List<CompletableFuture<float[]>> good = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                good.add(embedder.submit(request(i)));
+                int k = i;
+                assertThrows(IllegalArgumentException.class,
+                        () -> embedder.submit(Input.raw("<|image_3|> only " + k, image(10, 10, k))));
+            }
+            List<float[]> all = embedder.embedAll(List.of(request(0), request(1)));
+            assertTrue(maxDiff(good.get(0).join(), all.get(0)) <= 1e-5);
+            good.forEach(future -> assertEquals(64, future.join().length));
+        }
+    }
+
+    @Test
+    void fullQueueRefusesAndTimeoutsCancel() throws Exception {
+        EmbedderOptions options = EmbedderOptions.defaults().withBatching(1, Duration.ZERO, 2)
+                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(200));
+        try (Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), options)) {
+            embedder.dispatchGate.acquire();  // the dispatcher stalls before its next batch
+            try {
+                CompletableFuture<float[]> first = embedder.submit(request(0));   // taken by the dispatcher
+                Thread.sleep(100);
+                Embedder.EmbeddingTimeoutException timeout = assertThrows(Embedder.EmbeddingTimeoutException.class,
+                        () -> embedder.embed(request(1)));                          // queued, then cancelled
+                assertTrue(timeout.getMessage().startsWith("no embedding within PT0.2S"), timeout.getMessage());
+                embedder.submit(request(2));                                        // queued: full
+                RejectedExecutionException full = assertThrows(RejectedExecutionException.class,
+                        () -> embedder.submit(request(3)));
+                assertTrue(full.getMessage().startsWith("the embedder's queue has been full (2 requests)"), full.getMessage());
+                assertTrue(!first.isDone());
+            } finally {
+                embedder.dispatchGate.release();
+            }
+            assertEquals(64, embedder.embed(request(5)).length, "the embedder works on after the stall");
+        }
+    }
+
+    @Test
+    void closingFailsPendingRequestsClearly() throws Exception {
+        Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults().withBatching(1, Duration.ZERO, 8));
+        embedder.dispatchGate.acquire();
+        CompletableFuture<float[]> taken = embedder.submit(request(0));
+        Thread.sleep(100);
+        CompletableFuture<float[]> queued = embedder.submit(request(1));
+        embedder.close();
+        for (CompletableFuture<float[]> pending : List.of(taken, queued)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(RejectedExecutionException.class, e.getCause());
+            assertEquals("the embedder has been closed", e.getCause().getMessage());
+        }
+        assertThrows(RejectedExecutionException.class, () -> embedder.submit(request(2)));
+        embedder.close();
+    }
+}
