@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionReport.class,
         description = "Vision-language models as universal multimodal embedding models (VLM2Vec).",
-        subcommands = {DoctorCommand.class, InitTinyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, InitTinyCommand.class, EmbedCommand.class, CommandLine.HelpCommand.class})
 public final class Vlm2VecCli implements Runnable {
 
     @CommandLine.Spec
@@ -29,7 +29,9 @@ public final class Vlm2VecCli implements Runnable {
         // Expected failures (bad input, native errors) print their message, not a stack trace.
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             if (exception instanceof NativeException || exception instanceof IllegalArgumentException
-                    || exception instanceof IllegalStateException || exception instanceof UncheckedIOException) {
+                    || exception instanceof IllegalStateException || exception instanceof UncheckedIOException
+                    || exception instanceof java.io.IOException
+                    || exception instanceof java.util.concurrent.RejectedExecutionException) {
                 line.getErr().println("vlm2vec " + line.getCommandName() + ": " + exception.getMessage());
                 line.getErr().flush();
                 return 1;

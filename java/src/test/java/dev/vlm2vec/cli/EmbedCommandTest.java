@@ -1,0 +1,91 @@
+package dev.vlm2vec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlm2vec.ffi.TinyModels;
+import dev.vlm2vec.testing.Npz;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbedCommandTest {
+
+    @TempDir
+    static Path directory;
+
+    @BeforeAll
+    static void writeModel() {
+        TinyModels.write("phi3_v", directory.resolve("model"), 0, 0);
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        var line = Vlm2VecCli.commandLine();
+        line.setOut(new PrintWriter(out));
+        line.setErr(new PrintWriter(err));
+        int code = line.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void embedsATextAsJsonl() throws Exception {
+        Run run = run("embed", "--model", directory.resolve("model").toString(), "--text", "a dog", "--instruction",
+                "Represent the given text.");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode line = new ObjectMapper().readTree(run.out().strip());
+        assertEquals(0, line.get("index").asInt());
+        assertEquals(64, line.get("embedding").size());
+        double norm = 0;
+        for (JsonNode value : line.get("embedding")) {
+            norm += value.asDouble() * value.asDouble();
+        }
+        assertEquals(1.0, norm, 1e-5);
+    }
+
+    @Test
+    void embedsAJsonlFileIntoNpy() throws Exception {
+        Path image = directory.resolve("square.png");
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        picture.setRGB(3, 4, 0xff8800);
+        javax.imageio.ImageIO.write(picture, "png", image.toFile());
+        Path input = Files.writeString(directory.resolve("in.jsonl"), String.join("\n",
+                "{\"text\": \"a caption\"}",
+                "{\"instruction\": \"Represent the given image.\", \"text\": \"\", \"image\": \"square.png\"}",
+                "", "{\"text\": \"another\"}"), StandardCharsets.UTF_8);
+        Path output = directory.resolve("out.npy");
+        Run run = run("embed", "--model", directory.resolve("model").toString(), "--input", input.toString(), "--output",
+                output.toString(), "--format", "npy", "--batch-size", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("embed: 3/3"), run.err());
+        // Read back with the .npz member parser: wrap the .npy in a zip of one entry.
+        Path npz = directory.resolve("out.npz");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("e.npy"));
+            zip.write(Files.readAllBytes(output));
+        }
+        Npz.Array array = Npz.read(npz).get("e");
+        assertEquals(3, array.shape()[0]);
+        assertEquals(64, array.shape()[1]);
+    }
+
+    @Test
+    void aMissingImageNamesItsFile() {
+        Run run = run("embed", "--model", directory.resolve("model").toString(), "--image",
+                directory.resolve("absent.png").toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("vlm2vec embed: image file " + directory.resolve("absent.png") + " does not exist\n", run.err());
+        Run npyToStdout = run("embed", "--model", directory.resolve("model").toString(), "--text", "x", "--format", "npy");
+        assertEquals(1, npyToStdout.exitCode());
+        assertTrue(npyToStdout.err().contains("--format npy needs --output FILE"), npyToStdout.err());
+    }
+}
