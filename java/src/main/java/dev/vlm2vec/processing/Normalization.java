@@ -21,10 +21,19 @@ public record Normalization(float[] mean, float[] std) {
         int w = image.width(), h = image.height();
         float[] out = new float[3 * h * w];
         byte[] pixels = image.pixels();
+        // 8-bit input has 256 values per channel: a table computed with the same float
+        // operations gives the same results as computing every pixel.
+        float[][] table = new float[3][256];
         for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                table[c][v] = (v / 255.0f - mean[c]) / std[c];
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            float[] lookup = table[c];
+            int plane = c * h * w;
             for (int i = 0; i < h * w; i++) {
-                float value = (pixels[3 * i + c] & 0xff) / 255.0f;
-                out[c * h * w + i] = (value - mean[c]) / std[c];
+                out[plane + i] = lookup[pixels[3 * i + c] & 0xff];
             }
         }
         return out;
