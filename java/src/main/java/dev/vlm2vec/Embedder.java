@@ -63,6 +63,11 @@ public final class Embedder implements AutoCloseable {
         return await(submit(input));
     }
 
+    /** The embedding of one input as a read-only memory segment of {@code dimension()} floats. */
+    public MemorySegment embedSegment(Input input) {
+        return MemorySegment.ofArray(embed(input)).asReadOnly();
+    }
+
     /** Embeddings of many inputs, in order; they are batched together. */
     public List<float[]> embedAll(List<Input> inputs) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>();

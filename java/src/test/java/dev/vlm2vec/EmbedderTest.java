@@ -103,6 +103,10 @@ class EmbedderTest {
             List<float[]> all = embedder.embedAll(List.of(request(0), request(1)));
             assertTrue(maxDiff(good.get(0).join(), all.get(0)) <= 1e-5);
             good.forEach(future -> assertEquals(64, future.join().length));
+            var view = embedder.embedSegment(request(0));
+            assertTrue(view.isReadOnly());
+            assertEquals(64 * 4, view.byteSize());
+            assertEquals(embedder.embed(request(0))[5], view.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 5), 1e-6);
         }
     }
 
