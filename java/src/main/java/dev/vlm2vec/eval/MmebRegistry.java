@@ -1,0 +1,86 @@
+package dev.vlm2vec.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * The 36 MMEB datasets and the paper's reference results, read from the data file
+ * {@code dev/vlm2vec/mmeb/datasets.json} (no per-dataset code).
+ */
+@NullMarked
+public final class MmebRegistry {
+
+    private static final String RESOURCE = "/dev/vlm2vec/mmeb/datasets.json";
+
+    /** A row of the paper's Table 2 (Precision@1, %). */
+    public record ReferenceResult(String model, Map<MetaTask, Double> metaTasks, double ind, double ood, double overall) {}
+
+    private final Map<String, MmebDataset> datasets;
+    private final List<ReferenceResult> references;
+
+    private MmebRegistry(Map<String, MmebDataset> datasets, List<ReferenceResult> references) {
+        this.datasets = datasets;
+        this.references = references;
+    }
+
+    public static MmebRegistry load() {
+        JsonNode root;
+        try (InputStream in = MmebRegistry.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            }
+            root = new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+        Map<String, MmebDataset> datasets = new LinkedHashMap<>();
+        for (JsonNode d : root.get("datasets")) {
+            MmebDataset dataset = new MmebDataset(d.get("name").asText(), MetaTask.parse(d.get("meta_task").asText()),
+                    d.get("split").asText().equals("IND"), d.get("query_modality").asText(),
+                    d.get("target_modality").asText(), d.get("query_instruction").asText(),
+                    d.get("target_instruction").isNull() ? null : d.get("target_instruction").asText());
+            datasets.put(dataset.name(), dataset);
+        }
+        List<ReferenceResult> references = new ArrayList<>();
+        for (JsonNode r : root.get("reference_results")) {
+            Map<MetaTask, Double> perTask = new LinkedHashMap<>();
+            for (MetaTask task : MetaTask.values()) {
+                perTask.put(task, r.get(task.key()).asDouble());
+            }
+            references.add(new ReferenceResult(r.get("model").asText(), perTask, r.get("IND").asDouble(),
+                    r.get("OOD").asDouble(), r.get("overall").asDouble()));
+        }
+        return new MmebRegistry(datasets, references);
+    }
+
+    public List<MmebDataset> datasets() {
+        return List.copyOf(datasets.values());
+    }
+
+    /** The dataset called {@code name}; an unknown name is an error listing the known ones. */
+    public MmebDataset dataset(String name) {
+        MmebDataset dataset = datasets.get(name);
+        if (dataset == null) {
+            throw new IllegalArgumentException("unknown MMEB dataset '" + name + "'; known: "
+                    + datasets.keySet().stream().collect(Collectors.joining(", ")));
+        }
+        return dataset;
+    }
+
+    public boolean contains(String name) {
+        return datasets.containsKey(name);
+    }
+
+    public List<ReferenceResult> referenceResults() {
+        return references;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vlm2vec.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The registry, the per-query metrics with MMEB's tie rule, and the paper's aggregation. */
+class MmebScoringTest {
+
+    private final MmebRegistry registry = MmebRegistry.load();
+
+    @Test
+    void registryHoldsTheThirtySixDatasets() {
+        List<MmebDataset> datasets = registry.datasets();
+        assertEquals(36, datasets.size());
+        assertEquals(20, datasets.stream().filter(MmebDataset::inDistribution).count());
+        assertEquals(Map.of(MetaTask.CLASSIFICATION, 10L, MetaTask.VQA, 10L, MetaTask.RETRIEVAL, 12L, MetaTask.GROUNDING, 4L),
+                datasets.stream().collect(java.util.stream.Collectors.groupingBy(MmebDataset::metaTask,
+                        java.util.stream.Collectors.counting())));
+        MmebDataset coco = registry.dataset("MSCOCO");
+        assertEquals(MetaTask.GROUNDING, coco.metaTask());
+        assertEquals("Represent the given cropped image of the object", coco.targetInstruction());
+        assertEquals(null, registry.dataset("ImageNet-1K").targetInstruction());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> registry.dataset("ImageNet"));
+        assertTrue(unknown.getMessage().startsWith("unknown MMEB dataset 'ImageNet'; known: ImageNet-1K, N24News"),
+                unknown.getMessage());
+        assertEquals(6, registry.referenceResults().size());
+    }
+
+    @Test
+    void tiesGoToTheLowestIndexSoATieWithThePositiveCountsAsCorrect() {
+        assertEquals(0, RankingMetrics.rankOfPositive(new float[] {0.5f, 0.5f, 0.1f}));
+        assertEquals(1, RankingMetrics.rankOfPositive(new float[] {0.5f, 0.6f, 0.5f}));
+        assertEquals(2, RankingMetrics.rankOfPositive(new float[] {0.1f, 0.6f, 0.7f, 0.1f}));
+        assertEquals(1.0, RankingMetrics.ndcgAt(0, 5));
+        assertEquals(0.5, RankingMetrics.ndcgAt(2, 5), 1e-12);
+        assertEquals(0.0, RankingMetrics.ndcgAt(5, 5));
+        assertEquals(0.25, RankingMetrics.reciprocalRank(3));
+    }
+
+    @Test
+    void datasetScoreFromRanks() {
+        DatasetScore score = DatasetScore.fromRanks(registry.dataset("VOC2007"), new int[] {0, 0, 1, 4, 9});
+        assertEquals(2, score.numCorrect());
+        assertEquals(5, score.numPred());
+        assertEquals(0.4, score.acc(), 1e-12);
+        assertEquals(0.8, score.hitAt5(), 1e-12);
+        assertEquals((1 + 1 + 0.5 + 0.2 + 0.1) / 5, score.mrr(), 1e-12);
+    }
+
+    @Test
+    void aggregationReproducesThePaper() {
+        // VLM2Vec Phi-3.5-V LoRA: 54.8 / 54.9 / 62.3 / 79.5 per meta-task -> 60.1 overall.
+        Map<MetaTask, Double> perTask = Map.of(MetaTask.CLASSIFICATION, 0.548, MetaTask.VQA, 0.549, MetaTask.RETRIEVAL,
+                0.623, MetaTask.GROUNDING, 0.795);
+        List<DatasetScore> scores = new ArrayList<>();
+        for (MmebDataset dataset : registry.datasets()) {
+            double acc = perTask.get(dataset.metaTask());
+            scores.add(new DatasetScore(dataset, acc, (int) Math.round(acc * 1000), 1000, 0, 0, 0));
+        }
+        MmebSummary summary = MmebSummary.of(scores);
+        assertEquals(0.601, summary.overall().orElseThrow(), 5e-4);
+        assertEquals(0.548, summary.metaTasks().get(MetaTask.CLASSIFICATION).orElseThrow(), 1e-12);
+        assertEquals(0.795, summary.metaTasks().get(MetaTask.GROUNDING).orElseThrow(), 1e-12);
+        // IND and OOD are means over their own datasets (20 and 16), so they differ from the overall.
+        assertTrue(summary.ind().isPresent() && summary.ood().isPresent());
+        MmebSummary partial = MmebSummary.of(scores.subList(0, 3));
+        assertTrue(partial.metaTasks().get(MetaTask.VQA).isEmpty());
+    }
+
+    @Test
+    void scorerRanksEachQuerysOwnCandidates() {
+        int dim = 37, numCandidates = 50, numQueries = 20;
+        Random random = new Random(3);
+        float[] candidates = new float[numCandidates * dim], queries = new float[numQueries * dim];
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = (float) random.nextGaussian();
+        }
+        int[][] lists = new int[numQueries][];
+        for (int q = 0; q < numQueries; q++) {
+            lists[q] = random.ints(10, 0, numCandidates).toArray();
+            // The query is a noisy copy of its positive for half of the queries.
+            for (int d = 0; d < dim; d++) {
+                queries[q * dim + d] = (q % 2 == 0 ? candidates[lists[q][0] * dim + d] : 0) + (float) random.nextGaussian() * 0.3f;
+            }
+        }
+        int[] ranks = CandidateScorer.ranksOfPositives(queries, candidates, dim, lists);
+        for (int q = 0; q < numQueries; q++) {
+            double positive = 0;
+            int higher = 0;
+            for (int d = 0; d < dim; d++) {
+                positive += (double) queries[q * dim + d] * candidates[lists[q][0] * dim + d];
+            }
+            for (int i = 1; i < lists[q].length; i++) {
+                double s = 0;
+                for (int d = 0; d < dim; d++) {
+                    s += (double) queries[q * dim + d] * candidates[lists[q][i] * dim + d];
+                }
+                higher += s > positive ? 1 : 0;
+            }
+            assertEquals(higher, ranks[q], "query " + q);
+            if (q % 2 == 0) {
+                assertEquals(0, ranks[q]);
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> CandidateScorer.ranksOfPositives(new float[dim], candidates, dim, new int[][] {{99}}));
+        assertArrayEquals(new int[] {0}, CandidateScorer.ranksOfPositives(new float[dim], candidates, dim, new int[][] {{4}}));
+    }
+}
