@@ -12,28 +12,13 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class CliTest {
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Vlm2VecCli.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     @Test
     void versionNamesEveryLayer() {
-        Run run = run("--version");
+        CliRun run = CliRun.of("--version");
         assertEquals(0, run.exitCode());
         String version = System.getProperty("vlm2vec.test.projectVersion");
         assertTrue(run.out().startsWith("vlm2vec " + version + "\n"), run.out());
@@ -45,7 +30,7 @@ class CliTest {
 
     @Test
     void doctorPassesHereAndPrintsEachCheck() {
-        Run run = run("doctor");
+        CliRun run = CliRun.of("doctor");
         assertEquals(0, run.exitCode(), run.out());
         assertTrue(run.out().contains("[OK  ] native library"), run.out());
         assertTrue(run.out().contains("BLAS"), run.out());
@@ -53,7 +38,7 @@ class CliTest {
 
     @Test
     void noSubcommandPrintsUsage() {
-        Run run = run();
+        CliRun run = CliRun.of();
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("Usage: vlm2vec"), run.out());
         assertTrue(run.out().contains("doctor"), run.out());
@@ -62,7 +47,7 @@ class CliTest {
     @Test
     void initTinyWritesALoadableModel(@TempDir Path directory) throws Exception {
         Path model = directory.resolve("tiny");
-        Run run = run("init-tiny", "--arch", "phi3v", "--out", model.toString(), "--seed", "3");
+        CliRun run = CliRun.of("init-tiny", "--arch", "phi3v", "--out", model.toString(), "--seed", "3");
         assertEquals(0, run.exitCode(), run.out());
         for (String file : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
                 "preprocessor_config.json"}) {
@@ -80,11 +65,11 @@ class CliTest {
             assertEquals(1.0, norm, 1e-5);
             assertArrayEquals(first, loaded.encode(batch, true));
         }
-        Run unknown = run("init-tiny", "--arch", "gpt2", "--out", directory.resolve("x").toString());
+        CliRun unknown = CliRun.of("init-tiny", "--arch", "gpt2", "--out", directory.resolve("x").toString());
         assertEquals(1, unknown.exitCode());
         assertEquals("vlm2vec init-tiny: init-tiny failed (UNSUPPORTED): init-tiny: architecture 'gpt2' is not"
                 + " supported (phi3_v, llava_next)\n", unknown.err());
-        Run llava = run("init-tiny", "--arch", "llava-next", "--out", directory.resolve("llava").toString());
+        CliRun llava = CliRun.of("init-tiny", "--arch", "llava-next", "--out", directory.resolve("llava").toString());
         assertEquals(0, llava.exitCode(), llava.err());
         try (NativeModel loaded = NativeModel.load(directory.resolve("llava"), "cpu", ModelDType.BFLOAT16)) {
             assertEquals("llava_next", loaded.info().architecture());
@@ -94,6 +79,6 @@ class CliTest {
 
     @Test
     void unknownSubcommandIsAUsageError() {
-        assertEquals(2, run("frobnicate").exitCode());
+        assertEquals(2, CliRun.of("frobnicate").exitCode());
     }
 }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlm2vec.ffi.TinyModels;
 import dev.vlm2vec.testing.Npz;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,20 +24,9 @@ class EmbedCommandTest {
         TinyModels.write("phi3_v", directory.resolve("model"), 0, 0);
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        var line = Vlm2VecCli.commandLine();
-        line.setOut(new PrintWriter(out));
-        line.setErr(new PrintWriter(err));
-        int code = line.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void embedsATextAsJsonl() throws Exception {
-        Run run = run("embed", "--model", directory.resolve("model").toString(), "--text", "a dog", "--instruction",
+        CliRun run = CliRun.of("embed", "--model", directory.resolve("model").toString(), "--text", "a dog", "--instruction",
                 "Represent the given text.");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode line = new ObjectMapper().readTree(run.out().strip());
@@ -63,7 +50,7 @@ class EmbedCommandTest {
                 "{\"instruction\": \"Represent the given image.\", \"text\": \"\", \"image\": \"square.png\"}",
                 "", "{\"text\": \"another\"}"), StandardCharsets.UTF_8);
         Path output = directory.resolve("out.npy");
-        Run run = run("embed", "--model", directory.resolve("model").toString(), "--input", input.toString(), "--output",
+        CliRun run = CliRun.of("embed", "--model", directory.resolve("model").toString(), "--input", input.toString(), "--output",
                 output.toString(), "--format", "npy", "--batch-size", "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains("embed: 3/3"), run.err());
@@ -80,11 +67,11 @@ class EmbedCommandTest {
 
     @Test
     void aMissingImageNamesItsFile() {
-        Run run = run("embed", "--model", directory.resolve("model").toString(), "--image",
+        CliRun run = CliRun.of("embed", "--model", directory.resolve("model").toString(), "--image",
                 directory.resolve("absent.png").toString());
         assertEquals(1, run.exitCode());
         assertEquals("vlm2vec embed: image file " + directory.resolve("absent.png") + " does not exist\n", run.err());
-        Run npyToStdout = run("embed", "--model", directory.resolve("model").toString(), "--text", "x", "--format", "npy");
+        CliRun npyToStdout = CliRun.of("embed", "--model", directory.resolve("model").toString(), "--text", "x", "--format", "npy");
         assertEquals(1, npyToStdout.exitCode());
         assertTrue(npyToStdout.err().contains("--format npy needs --output FILE"), npyToStdout.err());
     }
