@@ -58,6 +58,11 @@ public final class Embedder implements AutoCloseable {
         return model;
     }
 
+    /** The backbone's tag for an input's first image, e.g. {@code <|image_1|>} or {@code <image>}. */
+    public String imageTag() {
+        return encoder.imageTag(1);
+    }
+
     /** The embedding of one input; blocks until it is computed. */
     public float[] embed(Input input) {
         return await(submit(input));

@@ -1,0 +1,131 @@
+package dev.vlm2vec.cli;
+
+import dev.vlm2vec.Embedder;
+import dev.vlm2vec.EmbedderOptions;
+import dev.vlm2vec.Vlm2Vec;
+import dev.vlm2vec.data.EvalRow;
+import dev.vlm2vec.data.MmebJsonlReader;
+import dev.vlm2vec.eval.DatasetScore;
+import dev.vlm2vec.eval.MmebDataset;
+import dev.vlm2vec.eval.MmebEvaluator;
+import dev.vlm2vec.eval.MmebRegistry;
+import dev.vlm2vec.eval.MmebSummary;
+import dev.vlm2vec.eval.SummaryWriter;
+import dev.vlm2vec.ffi.ModelDType;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vlm2vec eval}: MMEB Precision@1 per dataset, meta-task, IND / OOD and overall. */
+@NullMarked
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model on MMEB-eval data in JSONL form (one {Dataset}.jsonl per dataset with the columns"
+                + " qry_text, qry_img_path, tgt_text[], tgt_img_path[]).")
+final class EvalCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model directory.")
+    private Path model = Path.of(".");
+
+    @Option(names = "--data", description = "A {Dataset}.jsonl file, or a directory of them.")
+    private @Nullable Path data;
+
+    @Option(names = "--image-root", description = "Directory the image paths are relative to (default: the data directory).")
+    private @Nullable Path imageRoot;
+
+    @Option(names = "--datasets", split = ",", description = "Only these datasets, e.g. VOC2007,MSCOCO_i2t.")
+    private List<String> datasets = new ArrayList<>();
+
+    @Option(names = "--output", defaultValue = "mmeb-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    private Path output = Path.of("mmeb-results");
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Inputs per model call (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--skip-missing", description = "Skip (and count) rows whose image is missing instead of failing.")
+    private boolean skipMissing;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N (default: ${DEFAULT-VALUE}).")
+    private String device = "cpu";
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, bf16, fp16 (default: ${DEFAULT-VALUE}).")
+    private String dtype = "fp32";
+
+    @Override
+    public Integer call() throws IOException {
+        if (data == null) {
+            throw new IllegalArgumentException("pass --data: the built-in synthetic MMEB-mini set is not available yet");
+        }
+        MmebRegistry registry = MmebRegistry.load();
+        Map<MmebDataset, Path> files = dataFiles(registry, data);
+        Path root = imageRoot != null ? imageRoot : (Files.isDirectory(data) ? data : data.toAbsolutePath().getParent());
+        PrintWriter err = spec.commandLine().getErr();
+        EmbedderOptions options = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
+                .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize);
+        List<DatasetScore> scores = new ArrayList<>();
+        try (Embedder embedder = Vlm2Vec.load(model, options)) {
+            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize);
+            for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
+                List<EvalRow> rows = MmebJsonlReader.readEval(entry.getValue());
+                long items = rows.size() * 2L;
+                Progress progress = new Progress(err, entry.getKey().name(), items);
+                AtomicLong done = new AtomicLong();
+                MmebEvaluator.Result result = evaluator.evaluate(entry.getKey(), rows,
+                        n -> progress.update(Math.min(items, done.addAndGet(n))));
+                scores.add(result.score());
+                err.printf("%s: Precision@1 %.1f%% (%d/%d)%s%n", entry.getKey().name(), 100 * result.score().acc(),
+                        result.score().numCorrect(), result.score().numPred(),
+                        result.skipped() > 0 ? ", " + result.skipped() + " rows skipped for missing images" : "");
+                err.flush();
+            }
+        }
+        MmebSummary summary = MmebSummary.of(scores);
+        SummaryWriter.write(summary, registry, model.getFileName().toString(), output);
+        spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); results in %s%n",
+                100 * summary.overall().orElse(0), scores.size(), output.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private Map<MmebDataset, Path> dataFiles(MmebRegistry registry, Path source) throws IOException {
+        Map<MmebDataset, Path> files = new LinkedHashMap<>();
+        if (Files.isRegularFile(source)) {
+            files.put(registry.dataset(stem(source)), source);
+        } else if (Files.isDirectory(source)) {
+            try (Stream<Path> entries = Files.list(source)) {
+                entries.filter(p -> p.toString().endsWith(".jsonl") && registry.contains(stem(p))).sorted()
+                        .forEach(p -> files.put(registry.dataset(stem(p)), p));
+            }
+        } else {
+            throw new IllegalArgumentException("--data " + source + " does not exist");
+        }
+        if (!datasets.isEmpty()) {
+            datasets.forEach(registry::dataset);  // unknown names fail here, listing the known ones
+            files.keySet().removeIf(d -> !datasets.contains(d.name()));
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no MMEB dataset files ({Dataset}.jsonl) found in " + source);
+        }
+        return files;
+    }
+
+    private static String stem(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.vlm2vec.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlm2vec.Embedder;
+import dev.vlm2vec.Input;
+import dev.vlm2vec.data.EvalRow;
+import dev.vlm2vec.processing.ImageLoader;
+import dev.vlm2vec.processing.RgbImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Scores one MMEB dataset with an embedder, as the benchmark does: unique queries and
+ * unique candidates (by text and image path) are embedded once, each query's candidates are
+ * ranked by cosine, the positive is candidate 0, ties go to the lowest index. Writes
+ * {@code {name}_score.json} and {@code {name}_pred.jsonl} into the output directory.
+ */
+@NullMarked
+public final class MmebEvaluator {
+
+    private record Item(String text, @Nullable String image) {}
+
+    private final Embedder embedder;
+    private final Path imageRoot;
+    private final boolean skipMissing;
+    private final Path output;
+    private final int batchSize;
+
+    public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize) {
+        this.embedder = embedder;
+        this.imageRoot = imageRoot;
+        this.skipMissing = skipMissing;
+        this.output = output;
+        this.batchSize = batchSize;
+    }
+
+    /** The result of one dataset, with how many rows were skipped for a missing image. */
+    public record Result(DatasetScore score, int skipped) {}
+
+    public Result evaluate(MmebDataset dataset, List<EvalRow> rows, IntConsumer progress) {
+        List<EvalRow> kept = new ArrayList<>();
+        int skipped = 0;
+        for (EvalRow row : rows) {
+            if (skipMissing && !imagesPresent(row)) {
+                skipped++;
+            } else {
+                kept.add(row);
+            }
+        }
+        Map<Item, Integer> queries = new LinkedHashMap<>();
+        Map<Item, Integer> candidates = new LinkedHashMap<>();
+        int[] queryOf = new int[kept.size()];
+        int[][] lists = new int[kept.size()][];
+        for (int r = 0; r < kept.size(); r++) {
+            EvalRow row = kept.get(r);
+            queryOf[r] = queries.computeIfAbsent(new Item(row.queryText(), row.queryImage()), key -> queries.size());
+            lists[r] = new int[row.targetTexts().size()];
+            for (int c = 0; c < lists[r].length; c++) {
+                Item item = new Item(row.targetTexts().get(c), row.targetImages().get(c));
+                lists[r][c] = candidates.computeIfAbsent(item, key -> candidates.size());
+            }
+        }
+        int dim = embedder.dimension();
+        float[] queryEmbeddings = embed(new ArrayList<>(queries.keySet()), dim, progress);
+        float[] candidateEmbeddings = embed(new ArrayList<>(candidates.keySet()), dim, progress);
+        float[] perRow = new float[kept.size() * dim];
+        for (int r = 0; r < kept.size(); r++) {
+            System.arraycopy(queryEmbeddings, queryOf[r] * dim, perRow, r * dim, dim);
+        }
+        int[] ranks = CandidateScorer.ranksOfPositives(perRow, candidateEmbeddings, dim, lists);
+        DatasetScore score = DatasetScore.fromRanks(dataset, ranks);
+        writeOutputs(dataset, score, ranks, skipped);
+        return new Result(score, skipped);
+    }
+
+    private boolean imagesPresent(EvalRow row) {
+        if (row.queryImage() != null && !Files.isRegularFile(imageRoot.resolve(row.queryImage()))) {
+            return false;
+        }
+        return row.targetImages().stream().filter(Objects::nonNull).allMatch(p -> Files.isRegularFile(imageRoot.resolve(p)));
+    }
+
+    private float[] embed(List<Item> items, int dim, IntConsumer progress) {
+        float[] out = new float[items.size() * dim];
+        for (int start = 0; start < items.size(); start += batchSize) {
+            List<Input> inputs = new ArrayList<>();
+            for (Item item : items.subList(start, Math.min(items.size(), start + batchSize))) {
+                inputs.add(input(item));
+            }
+            List<float[]> embedded = embedder.embedAll(inputs);
+            for (int i = 0; i < embedded.size(); i++) {
+                System.arraycopy(embedded.get(i), 0, out, (start + i) * dim, dim);
+            }
+            progress.accept(inputs.size());
+        }
+        return out;
+    }
+
+    // MMEB texts carry Phi-3.5-V's tag; other backbones get their own.
+    private Input input(Item item) {
+        String text = item.text().replace("<|image_1|>", embedder.imageTag());
+        if (item.image() == null) {
+            return Input.raw(text);
+        }
+        RgbImage image = ImageLoader.load(imageRoot.resolve(item.image()));
+        if (!text.contains(embedder.imageTag())) {
+            text = embedder.imageTag() + "\n" + text;
+        }
+        return Input.raw(text, image);
+    }
+
+    private void writeOutputs(MmebDataset dataset, DatasetScore score, int[] ranks, int skipped) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode scoreJson = json.createObjectNode()
+                .put("acc", score.acc()).put("num_correct", score.numCorrect()).put("num_pred", score.numPred())
+                .put("hit@5", score.hitAt5()).put("mrr", score.mrr()).put("ndcg@5", score.ndcgAt5())
+                .put("num_skipped", skipped);
+        StringBuilder predictions = new StringBuilder();
+        for (int r = 0; r < ranks.length; r++) {
+            predictions.append(json.createObjectNode().put("query", r).put("rank_of_positive", ranks[r])
+                    .put("correct", ranks[r] == 0)).append('\n');
+        }
+        try {
+            Files.createDirectories(output);
+            writeAtomically(output.resolve(dataset.name() + "_score.json"), json.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(scoreJson) + "\n");
+            writeAtomically(output.resolve(dataset.name() + "_pred.jsonl"), predictions.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results of " + dataset.name() + " to " + output, e);
+        }
+    }
+
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".part");
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

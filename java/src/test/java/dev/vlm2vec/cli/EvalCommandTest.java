@@ -1,0 +1,118 @@
+package dev.vlm2vec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlm2vec.ffi.TinyModels;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `vlm2vec eval` end to end on a tiny model and a small hand-made MMEB-eval set. */
+class EvalCommandTest {
+
+    @TempDir
+    static Path directory;
+
+    static final String[] COLOURS = {"red", "green", "blue", "yellow"};
+
+    @BeforeAll
+    static void writeModelAndData() throws Exception {
+        TinyModels.write("phi3_v", directory.resolve("model"), 0, 0);
+        Path data = Files.createDirectories(directory.resolve("data"));
+        Files.createDirectories(data.resolve("images"));
+        Color[] colours = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
+        List<String> voc = new ArrayList<>();
+        List<String> i2t = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < 12; i++) {
+            BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(colours[i % 4]);
+            g.fillOval(5 + i, 5, 30, 30);
+            g.dispose();
+            String path = "images/shape_" + i + ".png";
+            ImageIO.write(image, "png", data.resolve(path).toFile());
+            // Classification: candidates are the label set, the right label first.
+            List<String> labels = new ArrayList<>(List.of(COLOURS));
+            labels.remove(COLOURS[i % 4]);
+            labels.add(0, COLOURS[i % 4]);
+            var row = json.createObjectNode().put("qry_text", "<|image_1|>\nIdentify the object shown in the image\n")
+                    .put("qry_img_path", path);
+            labels.forEach(row.putArray("tgt_text")::add);
+            labels.forEach(label -> row.withArray("tgt_img_path").add(""));
+            voc.add(row.toString());
+            var caption = json.createObjectNode().put("qry_text", "<|image_1|>\nFind an image caption describing the given"
+                    + " everyday image.\n").put("qry_img_path", path);
+            caption.putArray("tgt_text").add("a " + COLOURS[i % 4] + " circle").add("a square").add("two lines");
+            caption.putArray("tgt_img_path").add("").add("").add("");
+            i2t.add(caption.toString());
+        }
+        Files.writeString(data.resolve("VOC2007.jsonl"), String.join("\n", voc), StandardCharsets.UTF_8);
+        Files.writeString(data.resolve("MSCOCO_i2t.jsonl"), String.join("\n", i2t), StandardCharsets.UTF_8);
+        Files.writeString(data.resolve("notes.jsonl"), "{}", StandardCharsets.UTF_8);  // not a dataset: ignored
+    }
+
+    @Test
+    void writesScoresPredictionsAndSummary() throws Exception {
+        Path output = directory.resolve("results");
+        CliRun run = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data",
+                directory.resolve("data").toString(), "--output", output.toString(), "--batch-size", "8");
+        assertEquals(0, run.exitCode(), run.err());
+        ObjectMapper json = new ObjectMapper();
+        for (String name : new String[] {"VOC2007", "MSCOCO_i2t"}) {
+            JsonNode score = json.readTree(output.resolve(name + "_score.json").toFile());
+            assertEquals(12, score.get("num_pred").asInt());
+            double acc = score.get("acc").asDouble();
+            assertTrue(acc >= 0 && acc <= 1, name + " acc " + acc);
+            assertEquals(score.get("num_correct").asInt() / 12.0, acc, 1e-12);
+            assertEquals(12, Files.readAllLines(output.resolve(name + "_pred.jsonl")).size());
+        }
+        JsonNode summary = json.readTree(output.resolve("summary.json").toFile());
+        assertEquals("classification", summary.at("/datasets/VOC2007/meta_task").asText());
+        assertEquals("IND", summary.at("/datasets/MSCOCO_i2t/split").asText());
+        double overall = summary.get("overall").asDouble();
+        assertEquals((summary.at("/datasets/VOC2007/acc").asDouble() + summary.at("/datasets/MSCOCO_i2t/acc").asDouble()) / 2,
+                overall, 1e-12);
+        assertTrue(summary.get("OOD").isNull());
+        String table = Files.readString(output.resolve("summary.md"));
+        assertTrue(table.contains("| VLM2Vec Phi-3.5-V LoRA | 54.8 | 54.9 | 62.3 | 79.5 | 66.5 | 52.0 | 60.1 |"), table);
+        assertTrue(table.contains("| **model** |"), table);
+        assertTrue(run.out().startsWith("overall Precision@1 "), run.out());
+    }
+
+    @Test
+    void missingImagesFailWithThePathOrAreSkippedAndCounted() throws Exception {
+        Path data = Files.createDirectories(directory.resolve("broken"));
+        Files.writeString(data.resolve("VOC2007.jsonl"), String.join("\n",
+                "{\"qry_text\": \"<|image_1|>\\nIdentify the object\\n\", \"qry_img_path\": \"images/none.png\","
+                        + " \"tgt_text\": [\"red\", \"blue\"], \"tgt_img_path\": [\"\", \"\"]}",
+                "{\"qry_text\": \"a red thing\", \"qry_img_path\": \"\", \"tgt_text\": [\"red\", \"blue\"],"
+                        + " \"tgt_img_path\": [\"\", \"\"]}"), StandardCharsets.UTF_8);
+        CliRun failing = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--output", directory.resolve("out1").toString());
+        assertEquals(1, failing.exitCode());
+        assertTrue(failing.err().contains("image file " + data.resolve("images/none.png") + " does not exist"), failing.err());
+        CliRun skipping = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--output", directory.resolve("out2").toString(), "--skip-missing");
+        assertEquals(0, skipping.exitCode(), skipping.err());
+        assertTrue(skipping.err().contains("VOC2007: Precision@1 "), skipping.err());
+        assertTrue(skipping.err().contains("(1/1), 1 rows skipped for missing images")
+                || skipping.err().contains("(0/1), 1 rows skipped for missing images"), skipping.err());
+        CliRun unknown = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--datasets", "ImageNet");
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown MMEB dataset 'ImageNet'"), unknown.err());
+    }
+}
