@@ -5,6 +5,7 @@ import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.Vlm2Vec;
 import dev.vlm2vec.data.EvalRow;
 import dev.vlm2vec.data.MmebJsonlReader;
+import dev.vlm2vec.data.MmebParquet;
 import dev.vlm2vec.eval.DatasetScore;
 import dev.vlm2vec.eval.MmebDataset;
 import dev.vlm2vec.eval.MmebEvaluator;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Option;
 /** {@code vlm2vec eval}: MMEB Precision@1 per dataset, meta-task, IND / OOD and overall. */
 @NullMarked
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a model on MMEB-eval data in JSONL form (one {Dataset}.jsonl per dataset with the columns"
-                + " qry_text, qry_img_path, tgt_text[], tgt_img_path[]).")
+        description = "Evaluate a model on MMEB-eval data: per dataset a {Dataset}.jsonl, a {Dataset}.parquet or a"
+                + " {Dataset}/ directory of parquet files (HF layout), with the columns qry_text, qry_img_path,"
+                + " tgt_text[], tgt_img_path[].")
 final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -43,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory.")
     private Path model = Path.of(".");
 
-    @Option(names = "--data", description = "A {Dataset}.jsonl file, or a directory of them.")
+    @Option(names = "--data", description = "A {Dataset}.jsonl / .parquet file, or a directory of datasets.")
     private @Nullable Path data;
 
     @Option(names = "--image-root", description = "Directory the image paths are relative to (default: the data directory).")
@@ -82,7 +84,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Embedder embedder = Vlm2Vec.load(model, options)) {
             MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
-                List<EvalRow> rows = MmebJsonlReader.readEval(entry.getValue());
+                List<EvalRow> rows = read(entry.getValue());
                 long items = rows.size() * 2L;
                 Progress progress = new Progress(err, entry.getKey().name(), items);
                 AtomicLong done = new AtomicLong();
@@ -103,14 +105,22 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static List<EvalRow> read(Path source) {
+        if (Files.isDirectory(source)) {
+            return MmebParquet.readEval(source.resolve("*.parquet"));
+        }
+        return source.toString().endsWith(".parquet") ? MmebParquet.readEval(source) : MmebJsonlReader.readEval(source);
+    }
+
     private Map<MmebDataset, Path> dataFiles(MmebRegistry registry, Path source) throws IOException {
         Map<MmebDataset, Path> files = new LinkedHashMap<>();
         if (Files.isRegularFile(source)) {
             files.put(registry.dataset(stem(source)), source);
         } else if (Files.isDirectory(source)) {
             try (Stream<Path> entries = Files.list(source)) {
-                entries.filter(p -> p.toString().endsWith(".jsonl") && registry.contains(stem(p))).sorted()
-                        .forEach(p -> files.put(registry.dataset(stem(p)), p));
+                entries.filter(p -> registry.contains(stem(p)) && (p.toString().endsWith(".jsonl")
+                                || p.toString().endsWith(".parquet") || Files.isDirectory(p))).sorted()
+                        .forEach(p -> files.putIfAbsent(registry.dataset(stem(p)), p));
             }
         } else {
             throw new IllegalArgumentException("--data " + source + " does not exist");
@@ -120,12 +130,12 @@ final class EvalCommand implements Callable<Integer> {
             files.keySet().removeIf(d -> !datasets.contains(d.name()));
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no MMEB dataset files ({Dataset}.jsonl) found in " + source);
+            throw new IllegalArgumentException("no MMEB datasets ({Dataset}.jsonl, .parquet or directory) found in " + source);
         }
         return files;
     }
 
     private static String stem(Path file) {
-        return file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+        return file.getFileName().toString().replaceFirst("\\.(jsonl|parquet)$", "");
     }
 }

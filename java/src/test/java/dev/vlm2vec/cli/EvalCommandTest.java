@@ -60,7 +60,11 @@ class EvalCommandTest {
             i2t.add(caption.toString());
         }
         Files.writeString(data.resolve("VOC2007.jsonl"), String.join("\n", voc), StandardCharsets.UTF_8);
-        Files.writeString(data.resolve("MSCOCO_i2t.jsonl"), String.join("\n", i2t), StandardCharsets.UTF_8);
+        // The same rows as parquet in the Hugging Face layout: {Dataset}/test-00000-of-00001.parquet.
+        Path jsonl = Files.writeString(directory.resolve("MSCOCO_i2t.jsonl"), String.join("\n", i2t), StandardCharsets.UTF_8);
+        Files.createDirectories(data.resolve("MSCOCO_i2t"));
+        dev.vlm2vec.data.MmebParquet.writeEval(data.resolve("MSCOCO_i2t/test-00000-of-00001.parquet"),
+                dev.vlm2vec.data.MmebJsonlReader.readEval(jsonl));
         Files.writeString(data.resolve("notes.jsonl"), "{}", StandardCharsets.UTF_8);  // not a dataset: ignored
     }
 
