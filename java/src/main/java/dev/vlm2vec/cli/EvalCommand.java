@@ -45,7 +45,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory.")
     private Path model = Path.of(".");
 
-    @Option(names = "--data", description = "A {Dataset}.jsonl / .parquet file, or a directory of datasets.")
+    @Option(names = "--data", description = "A {Dataset}.jsonl / .parquet file, or a directory of datasets (default: the"
+            + " synthetic MMEB-mini eval split, generated on first use).")
     private @Nullable Path data;
 
     @Option(names = "--image-root", description = "Directory the image paths are relative to (default: the data directory).")
@@ -72,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (data == null) {
-            throw new IllegalArgumentException("pass --data: the built-in synthetic MMEB-mini set is not available yet");
+            data = MmebMini.evalSplit(spec.commandLine().getErr());
         }
         MmebRegistry registry = MmebRegistry.load();
         Map<MmebDataset, Path> files = dataFiles(registry, data);

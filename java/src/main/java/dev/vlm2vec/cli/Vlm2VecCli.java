@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionReport.class,
         description = "Vision-language models as universal multimodal embedding models (VLM2Vec).",
         subcommands = {DoctorCommand.class, InitTinyCommand.class, EmbedCommand.class, EvalCommand.class,
-                CommandLine.HelpCommand.class})
+                MakeSyntheticCommand.class, CommandLine.HelpCommand.class})
 public final class Vlm2VecCli implements Runnable {
 
     @CommandLine.Spec

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * MMEB's parquet files, read and written through DuckDB's embedded engine (in-memory, no
- * server): MMEB-eval ({@code qry_text, qry_img_path, tgt_text[], tgt_img_path[]}).
+ * server): MMEB-eval ({@code qry_text, qry_img_path, tgt_text[], tgt_img_path[]}) and MMEB-train
+ * ({@code qry, qry_image_path, pos_text, pos_image_path, neg_text, neg_image_path}).
  */
 @NullMarked
 public final class MmebParquet {
@@ -75,6 +76,51 @@ public final class MmebParquet {
         } catch (SQLException e) {
             throw new IllegalArgumentException("cannot write MMEB-eval parquet " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Writes MMEB-train pairs with the published column names. */
+    public static void writeTrain(Path file, List<TrainRow> rows) {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE rows (qry VARCHAR, qry_image_path VARCHAR, pos_text VARCHAR,"
+                    + " pos_image_path VARCHAR, neg_text VARCHAR, neg_image_path VARCHAR)");
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (TrainRow row : rows) {
+                    insert.setString(1, row.query());
+                    insert.setString(2, orEmpty(row.queryImage()));
+                    insert.setString(3, row.positiveText());
+                    insert.setString(4, orEmpty(row.positiveImage()));
+                    insert.setString(5, row.negativeText());
+                    insert.setString(6, orEmpty(row.negativeImage()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            statement.execute("COPY rows TO " + literal(file) + " (FORMAT PARQUET)");
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("cannot write MMEB-train parquet " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows of an MMEB-train parquet file (or glob). */
+    public static List<TrainRow> readTrain(Path file) {
+        String sql = "SELECT qry, qry_image_path, pos_text, pos_image_path, neg_text, neg_image_path FROM read_parquet("
+                + literal(file) + ")";
+        List<TrainRow> rows = new ArrayList<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                rows.add(new TrainRow(nonNull(result.getString(1)), blankToNull(result.getString(2)),
+                        nonNull(result.getString(3)), blankToNull(result.getString(4)), nonNull(result.getString(5)),
+                        blankToNull(result.getString(6))));
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("cannot read MMEB-train parquet " + file + ": " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    private static String orEmpty(@Nullable String value) {
+        return value == null ? "" : value;
     }
 
     private static List<String> strings(@Nullable Array array) throws SQLException {

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.NullMarked;
 
 /**
- * The 36 MMEB datasets and the paper's reference results, read from the data file
+ * The 36 MMEB datasets, the synthetic MMEB-mini ones and the paper's reference results, read from the data file
  * {@code dev/vlm2vec/mmeb/datasets.json} (no per-dataset code).
  */
 @NullMarked
@@ -25,10 +25,13 @@ public final class MmebRegistry {
     public record ReferenceResult(String model, Map<MetaTask, Double> metaTasks, double ind, double ood, double overall) {}
 
     private final Map<String, MmebDataset> datasets;
+    private final Map<String, MmebDataset> synthetic;
     private final List<ReferenceResult> references;
 
-    private MmebRegistry(Map<String, MmebDataset> datasets, List<ReferenceResult> references) {
+    private MmebRegistry(Map<String, MmebDataset> datasets, Map<String, MmebDataset> synthetic,
+            List<ReferenceResult> references) {
         this.datasets = datasets;
+        this.synthetic = synthetic;
         this.references = references;
     }
 
@@ -42,14 +45,8 @@ public final class MmebRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
-        Map<String, MmebDataset> datasets = new LinkedHashMap<>();
-        for (JsonNode d : root.get("datasets")) {
-            MmebDataset dataset = new MmebDataset(d.get("name").asText(), MetaTask.parse(d.get("meta_task").asText()),
-                    d.get("split").asText().equals("IND"), d.get("query_modality").asText(),
-                    d.get("target_modality").asText(), d.get("query_instruction").asText(),
-                    d.get("target_instruction").isNull() ? null : d.get("target_instruction").asText());
-            datasets.put(dataset.name(), dataset);
-        }
+        Map<String, MmebDataset> datasets = parse(root.get("datasets"));
+        Map<String, MmebDataset> synthetic = parse(root.get("synthetic_datasets"));
         List<ReferenceResult> references = new ArrayList<>();
         for (JsonNode r : root.get("reference_results")) {
             Map<MetaTask, Double> perTask = new LinkedHashMap<>();
@@ -59,7 +56,24 @@ public final class MmebRegistry {
             references.add(new ReferenceResult(r.get("model").asText(), perTask, r.get("IND").asDouble(),
                     r.get("OOD").asDouble(), r.get("overall").asDouble()));
         }
-        return new MmebRegistry(datasets, references);
+        return new MmebRegistry(datasets, synthetic, references);
+    }
+
+    private static Map<String, MmebDataset> parse(JsonNode list) {
+        Map<String, MmebDataset> parsed = new LinkedHashMap<>();
+        for (JsonNode d : list) {
+            MmebDataset dataset = new MmebDataset(d.get("name").asText(), MetaTask.parse(d.get("meta_task").asText()),
+                    d.get("split").asText().equals("IND"), d.get("query_modality").asText(),
+                    d.get("target_modality").asText(), d.get("query_instruction").asText(),
+                    d.get("target_instruction").isNull() ? null : d.get("target_instruction").asText());
+            parsed.put(dataset.name(), dataset);
+        }
+        return parsed;
+    }
+
+    /** The datasets of the synthetic MMEB-mini set (one per task kind, all four meta-tasks). */
+    public List<MmebDataset> syntheticDatasets() {
+        return List.copyOf(synthetic.values());
     }
 
     public List<MmebDataset> datasets() {
@@ -68,7 +82,7 @@ public final class MmebRegistry {
 
     /** The dataset called {@code name}; an unknown name is an error listing the known ones. */
     public MmebDataset dataset(String name) {
-        MmebDataset dataset = datasets.get(name);
+        MmebDataset dataset = datasets.containsKey(name) ? datasets.get(name) : synthetic.get(name);
         if (dataset == null) {
             throw new IllegalArgumentException("unknown MMEB dataset '" + name + "'; known: "
                     + datasets.keySet().stream().collect(Collectors.joining(", ")));
@@ -77,7 +91,7 @@ public final class MmebRegistry {
     }
 
     public boolean contains(String name) {
-        return datasets.containsKey(name);
+        return datasets.containsKey(name) || synthetic.containsKey(name);
     }
 
     public List<ReferenceResult> referenceResults() {

@@ -97,6 +97,29 @@ class EvalCommandTest {
     }
 
     @Test
+    void evaluatesOnMmebMiniByDefaultNearChanceForAnUntrainedModel() throws Exception {
+        Path cache = directory.resolve("cache");
+        Path mini = MmebMini.root().getFileName();
+        // Generate the default set where the command will look for it (XDG_CACHE_HOME is the
+        // user's; the test writes the same set with make-synthetic and points --data at it).
+        CliRun make = CliRun.of("make-synthetic", "--out", cache.resolve(mini).toString(), "--size", "12");
+        assertEquals(0, make.exitCode(), make.err());
+        Path output = directory.resolve("mini-results");
+        CliRun run = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data",
+                cache.resolve(mini).resolve("eval").toString(), "--output", output.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertEquals(6, summary.get("datasets").size());
+        for (String task : new String[] {"classification", "vqa", "retrieval", "grounding"}) {
+            double value = summary.at("/meta_tasks/" + task).asDouble();
+            assertTrue(value >= 0 && value <= 1, task + " " + value);
+        }
+        // Chance over these datasets averages about 0.22 (1/4, 1/6, 1/4, 1/8, 1/8, 1/3).
+        double overall = summary.get("overall").asDouble();
+        assertTrue(overall < 0.6, "an untrained model should be near chance, got " + overall);
+    }
+
+    @Test
     void missingImagesFailWithThePathOrAreSkippedAndCounted() throws Exception {
         Path data = Files.createDirectories(directory.resolve("broken"));
         Files.writeString(data.resolve("VOC2007.jsonl"), String.join("\n",
