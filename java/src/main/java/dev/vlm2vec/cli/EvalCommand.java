@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
@@ -86,11 +85,13 @@ final class EvalCommand implements Callable<Integer> {
             MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
                 List<EvalRow> rows = read(entry.getValue());
-                long items = rows.size() * 2L;
-                Progress progress = new Progress(err, entry.getKey().name(), items);
-                AtomicLong done = new AtomicLong();
-                MmebEvaluator.Result result = evaluator.evaluate(entry.getKey(), rows,
-                        n -> progress.update(Math.min(items, done.addAndGet(n))));
+                Progress[] progress = {null};
+                MmebEvaluator.Result result = evaluator.evaluate(entry.getKey(), rows, (done, total) -> {
+                    if (progress[0] == null) {
+                        progress[0] = new Progress(err, entry.getKey().name() + " (embedding)", total);
+                    }
+                    progress[0].update(done);
+                });
                 scores.add(result.score());
                 err.printf("%s: Precision@1 %.1f%% (%d/%d)%s%n", entry.getKey().name(), 100 * result.score().acc(),
                         result.score().numCorrect(), result.score().numPred(),

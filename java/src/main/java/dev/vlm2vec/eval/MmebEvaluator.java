@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.IntConsumer;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +49,13 @@ public final class MmebEvaluator {
     /** The result of one dataset, with how many rows were skipped for a missing image. */
     public record Result(DatasetScore score, int skipped) {}
 
-    public Result evaluate(MmebDataset dataset, List<EvalRow> rows, IntConsumer progress) {
+    /** Receives (embedded so far, to embed in all) after each batch. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void update(long done, long total);
+    }
+
+    public Result evaluate(MmebDataset dataset, List<EvalRow> rows, ProgressListener progress) {
         List<EvalRow> kept = new ArrayList<>();
         int skipped = 0;
         for (EvalRow row : rows) {
@@ -74,8 +79,11 @@ public final class MmebEvaluator {
             }
         }
         int dim = embedder.dimension();
-        float[] queryEmbeddings = embed(new ArrayList<>(queries.keySet()), dim, progress);
-        float[] candidateEmbeddings = embed(new ArrayList<>(candidates.keySet()), dim, progress);
+        long total = queries.size() + candidates.size();
+        long[] done = {0};
+        java.util.function.IntConsumer advance = n -> progress.update(done[0] += n, total);
+        float[] queryEmbeddings = embed(new ArrayList<>(queries.keySet()), dim, advance);
+        float[] candidateEmbeddings = embed(new ArrayList<>(candidates.keySet()), dim, advance);
         float[] perRow = new float[kept.size() * dim];
         for (int r = 0; r < kept.size(); r++) {
             System.arraycopy(queryEmbeddings, queryOf[r] * dim, perRow, r * dim, dim);
@@ -93,7 +101,7 @@ public final class MmebEvaluator {
         return row.targetImages().stream().filter(Objects::nonNull).allMatch(p -> Files.isRegularFile(imageRoot.resolve(p)));
     }
 
-    private float[] embed(List<Item> items, int dim, IntConsumer progress) {
+    private float[] embed(List<Item> items, int dim, java.util.function.IntConsumer progress) {
         float[] out = new float[items.size() * dim];
         for (int start = 0; start < items.size(); start += batchSize) {
             List<Input> inputs = new ArrayList<>();
