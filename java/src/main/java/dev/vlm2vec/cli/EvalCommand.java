@@ -7,6 +7,7 @@ import dev.vlm2vec.data.EvalRow;
 import dev.vlm2vec.data.MmebJsonlReader;
 import dev.vlm2vec.data.MmebParquet;
 import dev.vlm2vec.eval.DatasetScore;
+import dev.vlm2vec.eval.HtmlReport;
 import dev.vlm2vec.eval.MmebDataset;
 import dev.vlm2vec.eval.MmebEvaluator;
 import dev.vlm2vec.eval.MmebRegistry;
@@ -82,7 +83,8 @@ final class EvalCommand implements Callable<Integer> {
                 .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize);
         List<DatasetScore> scores = new ArrayList<>();
         try (Embedder embedder = Vlm2Vec.load(model, options)) {
-            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize);
+            String fingerprint = model.toAbsolutePath() + "|" + embedder.model().info() + "|" + options.maxLength();
+            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
                 List<EvalRow> rows = read(entry.getValue());
                 Progress[] progress = {null};
@@ -95,12 +97,14 @@ final class EvalCommand implements Callable<Integer> {
                 scores.add(result.score());
                 err.printf("%s: Precision@1 %.1f%% (%d/%d)%s%n", entry.getKey().name(), 100 * result.score().acc(),
                         result.score().numCorrect(), result.score().numPred(),
-                        result.skipped() > 0 ? ", " + result.skipped() + " rows skipped for missing images" : "");
+                        (result.skipped() > 0 ? ", " + result.skipped() + " rows skipped for missing images" : "")
+                                + (result.cached() ? " (cached embeddings)" : ""));
                 err.flush();
             }
         }
         MmebSummary summary = MmebSummary.of(scores);
         SummaryWriter.write(summary, registry, model.getFileName().toString(), output);
+        HtmlReport.write(summary, registry, model.getFileName().toString(), output);
         spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); results in %s%n",
                 100 * summary.overall().orElse(0), scores.size(), output.toAbsolutePath());
         spec.commandLine().getOut().flush();

@@ -37,17 +37,27 @@ public final class MmebEvaluator {
     private final boolean skipMissing;
     private final Path output;
     private final int batchSize;
+    private final EmbeddingCache cache;
 
-    public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize) {
+    /**
+     * @param modelFingerprint identifies the model (its directory and options) in the
+     *     embedding cache under {@code output/cache}, which lets an interrupted run resume
+     */
+    public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize,
+            String modelFingerprint) {
         this.embedder = embedder;
         this.imageRoot = imageRoot;
         this.skipMissing = skipMissing;
         this.output = output;
         this.batchSize = batchSize;
+        this.cache = new EmbeddingCache(output.resolve("cache"), modelFingerprint);
     }
 
-    /** The result of one dataset, with how many rows were skipped for a missing image. */
-    public record Result(DatasetScore score, int skipped) {}
+    /**
+     * The result of one dataset, with how many rows were skipped for a missing image and
+     * whether the embeddings came from the cache.
+     */
+    public record Result(DatasetScore score, int skipped, boolean cached) {}
 
     /** Receives (embedded so far, to embed in all) after each batch. */
     @FunctionalInterface
@@ -82,8 +92,10 @@ public final class MmebEvaluator {
         long total = queries.size() + candidates.size();
         long[] done = {0};
         java.util.function.IntConsumer advance = n -> progress.update(done[0] += n, total);
-        float[] queryEmbeddings = embed(new ArrayList<>(queries.keySet()), dim, advance);
-        float[] candidateEmbeddings = embed(new ArrayList<>(candidates.keySet()), dim, advance);
+        boolean[] cached = {true};
+        float[] queryEmbeddings = cachedOrEmbed(dataset, "queries", new ArrayList<>(queries.keySet()), dim, advance, cached);
+        float[] candidateEmbeddings = cachedOrEmbed(dataset, "candidates", new ArrayList<>(candidates.keySet()), dim,
+                advance, cached);
         float[] perRow = new float[kept.size() * dim];
         for (int r = 0; r < kept.size(); r++) {
             System.arraycopy(queryEmbeddings, queryOf[r] * dim, perRow, r * dim, dim);
@@ -91,7 +103,21 @@ public final class MmebEvaluator {
         int[] ranks = CandidateScorer.ranksOfPositives(perRow, candidateEmbeddings, dim, lists);
         DatasetScore score = DatasetScore.fromRanks(dataset, ranks);
         writeOutputs(dataset, score, ranks, skipped);
-        return new Result(score, skipped);
+        return new Result(score, skipped, cached[0]);
+    }
+
+    private float[] cachedOrEmbed(MmebDataset dataset, String side, List<Item> items, int dim,
+            java.util.function.IntConsumer progress, boolean[] cached) {
+        Path file = cache.file(dataset.name(), side, items.stream().map(i -> i.text() + "\u0001" + i.image()).toList());
+        var hit = cache.read(file, items.size(), dim);
+        if (hit.isPresent()) {
+            progress.accept(items.size());
+            return hit.get();
+        }
+        cached[0] = false;
+        float[] embeddings = embed(items, dim, progress);
+        cache.write(file, embeddings);
+        return embeddings;
     }
 
     private boolean imagesPresent(EvalRow row) {

@@ -93,7 +93,16 @@ class EvalCommandTest {
         String table = Files.readString(output.resolve("summary.md"));
         assertTrue(table.contains("| VLM2Vec Phi-3.5-V LoRA | 54.8 | 54.9 | 62.3 | 79.5 | 66.5 | 52.0 | 60.1 |"), table);
         assertTrue(table.contains("| **model** |"), table);
+        String html = Files.readString(output.resolve("report.html"));
+        assertTrue(html.contains("<h2>Classification</h2>") && html.contains("<h2>Grounding</h2>"), html);
+        assertTrue(html.contains(">VLM2Vec Phi-3.5-V LoRA</text>") && html.contains("font-weight=\"bold\">model</text>"), html);
         assertTrue(run.out().startsWith("overall Precision@1 "), run.out());
+        // A second run resumes from the embedding cache and scores the same.
+        CliRun again = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data",
+                directory.resolve("data").toString(), "--output", output.toString(), "--batch-size", "8");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.err().contains("VOC2007: Precision@1 ") && again.err().contains("(cached embeddings)"), again.err());
+        assertEquals(summary, json.readTree(output.resolve("summary.json").toFile()));
     }
 
     @Test
