@@ -12,7 +12,7 @@ import java.util.List;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
-/** MMEB-eval rows from JSONL with the published column names, one object per line. */
+/** MMEB-eval rows and MMEB-train pairs from JSONL with the published column names, one object per line. */
 @NullMarked
 public final class MmebJsonlReader {
 
@@ -42,6 +42,35 @@ public final class MmebJsonlReader {
                         texts, images));
             } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+        }
+        return rows;
+    }
+
+    /** MMEB-train pairs from JSONL with the published column names. */
+    public static List<TrainRow> readTrain(Path file) {
+        List<TrainRow> rows = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode n = json.readTree(lines.get(i));
+                if (!n.hasNonNull("qry") || !n.hasNonNull("pos_text")) {
+                    throw new IllegalArgumentException("qry and pos_text are required");
+                }
+                rows.add(new TrainRow(n.get("qry").asText(), emptyToNull(n.path("qry_image_path").asText("")),
+                        n.get("pos_text").asText(), emptyToNull(n.path("pos_image_path").asText("")),
+                        n.path("neg_text").asText(""), emptyToNull(n.path("neg_image_path").asText(""))));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
         return rows;

@@ -43,6 +43,24 @@ class MmebReadersTest {
     }
 
     @Test
+    void trainPairsReadFromJsonlAndParquetAlike(@TempDir Path directory) throws Exception {
+        List<TrainRow> rows = List.of(
+                new TrainRow("<|image_1|>\nRepresent the given image for classification\n", "images/x.jpg", "cat", null, "", null),
+                new TrainRow("Find an image: a cat", null, "<|image_1|>\nRepresent the given image.\n", "images/c.jpg",
+                        "<|image_1|>\nRepresent the given image.\n", "images/d.jpg"));
+        Path parquet = directory.resolve("train.parquet");
+        MmebParquet.writeTrain(parquet, rows);
+        assertEquals(rows, MmebParquet.readTrain(parquet));
+        Path jsonl = Files.writeString(directory.resolve("train.jsonl"), String.join("\n",
+                "{\"qry\": \"<|image_1|>\\nRepresent the given image for classification\\n\", \"qry_image_path\": \"images/x.jpg\","
+                        + " \"pos_text\": \"cat\", \"pos_image_path\": \"\", \"neg_text\": \"\", \"neg_image_path\": \"\"}",
+                "{\"qry\": \"Find an image: a cat\", \"pos_text\": \"<|image_1|>\\nRepresent the given image.\\n\","
+                        + " \"pos_image_path\": \"images/c.jpg\", \"neg_text\": \"<|image_1|>\\nRepresent the given image.\\n\","
+                        + " \"neg_image_path\": \"images/d.jpg\"}"), StandardCharsets.UTF_8);
+        assertEquals(rows, MmebJsonlReader.readTrain(jsonl));
+    }
+
+    @Test
     void aMissingParquetFileIsNamed(@TempDir Path directory) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MmebParquet.readEval(directory.resolve("none.parquet")));
