@@ -204,6 +204,11 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
+    /** Requests waiting in the queue (for tests that stall the dispatcher). */
+    int queued() {
+        return queue.size();
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw closedException();

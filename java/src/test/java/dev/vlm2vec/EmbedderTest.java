@@ -51,6 +51,15 @@ class EmbedderTest {
         };
     }
 
+    /** Waits until the dispatcher has taken every queued request (it then stalls at the gate). */
+    private static void awaitEmptyQueue(Embedder embedder) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (embedder.queued() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(20);  // from the queue into the batch, then to the gate
+    }
+
     private static double maxDiff(float[] a, float[] b) {
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
@@ -118,7 +127,7 @@ class EmbedderTest {
             embedder.dispatchGate.acquire();  // the dispatcher stalls before its next batch
             try {
                 CompletableFuture<float[]> first = embedder.submit(request(0));   // taken by the dispatcher
-                Thread.sleep(100);
+                awaitEmptyQueue(embedder);
                 Embedder.EmbeddingTimeoutException timeout = assertThrows(Embedder.EmbeddingTimeoutException.class,
                         () -> embedder.embed(request(1)));                          // queued, then cancelled
                 assertTrue(timeout.getMessage().startsWith("no embedding within PT0.2S"), timeout.getMessage());
@@ -139,7 +148,7 @@ class EmbedderTest {
         Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults().withBatching(1, Duration.ZERO, 8));
         embedder.dispatchGate.acquire();
         CompletableFuture<float[]> taken = embedder.submit(request(0));
-        Thread.sleep(100);
+        awaitEmptyQueue(embedder);
         CompletableFuture<float[]> queued = embedder.submit(request(1));
         embedder.close();
         for (CompletableFuture<float[]> pending : List.of(taken, queued)) {
