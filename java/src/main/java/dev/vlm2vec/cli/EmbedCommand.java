@@ -1,6 +1,5 @@
 package dev.vlm2vec.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,17 +8,16 @@ import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.Vlm2Vec;
 import dev.vlm2vec.ffi.ModelDType;
+import dev.vlm2vec.io.AtomicFiles;
+import dev.vlm2vec.io.JsonLines;
 import dev.vlm2vec.io.NpyWriter;
 import dev.vlm2vec.processing.ImageLoader;
 import dev.vlm2vec.processing.RgbImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,22 +110,9 @@ final class EmbedCommand implements Callable<Integer> {
         return new Input(instruction, text, List.of(ImageLoader.load(source.image)), false);
     }
 
-    private List<Input> readJsonl(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<Input> inputs = new ArrayList<>();
+    private List<Input> readJsonl(Path file) {
         Path base = file.toAbsolutePath().getParent();
-        int lineNumber = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = json.readTree(line);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(file + " line " + lineNumber + " is not JSON: " + e.getMessage());
-            }
+        return JsonLines.read(file, (node, lineNumber) -> {
             List<RgbImage> images = new ArrayList<>();
             List<String> references = new ArrayList<>();
             if (node.hasNonNull("image")) {
@@ -140,12 +125,11 @@ final class EmbedCommand implements Callable<Integer> {
             }
             String lineInstruction = node.hasNonNull("instruction") ? node.get("instruction").asText() : instruction;
             try {
-                inputs.add(new Input(lineInstruction, node.path("text").asText(""), images, false));
+                return new Input(lineInstruction, node.path("text").asText(""), images, false);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + " line " + lineNumber + ": " + e.getMessage());
             }
-        }
-        return inputs;
+        });
     }
 
     private void write(List<float[]> embeddings, int dimension) throws IOException {
@@ -158,14 +142,8 @@ final class EmbedCommand implements Callable<Integer> {
             writeJsonl(spec.commandLine().getOut(), json, embeddings);
             return;
         }
-        Path temporary = Files.createTempFile(output.toAbsolutePath().getParent(), output.getFileName().toString(), ".part");
-        try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            writeJsonl(new PrintWriter(out), json, embeddings);
-        } catch (IOException | UncheckedIOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
-        Files.move(temporary, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(output, out -> writeJsonl(
+                new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), json, embeddings));
     }
 
     private static void writeJsonl(PrintWriter out, ObjectMapper json, List<float[]> embeddings) throws IOException {

@@ -1,5 +1,6 @@
 package dev.vlm2vec.eval;
 
+import dev.vlm2vec.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -67,9 +67,7 @@ final class EmbeddingCache {
             Files.createDirectories(directory);
             ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             buffer.asFloatBuffer().put(values);
-            Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".part");
-            Files.write(temporary, buffer.array());
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, buffer.array());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the embedding cache " + file, e);
         }

@@ -1,6 +1,8 @@
 package dev.vlm2vec.eval;
 
+import dev.vlm2vec.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class HtmlReport {
         }
         html.append("</table>\n<p>Reference rows: VLM2Vec paper, Table 2. Meta-task, IND, OOD and overall scores are"
                 + " unweighted means over datasets.</p>\n</body></html>\n");
-        MmebEvaluator.writeAtomically(output.resolve("report.html"), html.toString());
+        AtomicFiles.write(output.resolve("report.html"), html.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void chart(StringBuilder html, String title, List<Bar> bars) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlm2vec.Embedder;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.data.EvalRow;
+import dev.vlm2vec.io.AtomicFiles;
 import dev.vlm2vec.processing.ImageLoader;
 import dev.vlm2vec.processing.RgbImage;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,21 +169,12 @@ public final class MmebEvaluator {
         }
         try {
             Files.createDirectories(output);
-            writeAtomically(output.resolve(dataset.name() + "_score.json"), json.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(scoreJson) + "\n");
-            writeAtomically(output.resolve(dataset.name() + "_pred.jsonl"), predictions.toString());
+            AtomicFiles.write(output.resolve(dataset.name() + "_score.json"), (json.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(scoreJson) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(output.resolve(dataset.name() + "_pred.jsonl"), predictions.toString()
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results of " + dataset.name() + " to " + output, e);
-        }
-    }
-
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".part");
-        try {
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.vlm2vec.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlm2vec.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -30,8 +32,8 @@ public final class SummaryWriter {
         put(root, "IND", summary.ind());
         put(root, "OOD", summary.ood());
         put(root, "overall", summary.overall());
-        MmebEvaluator.writeAtomically(output.resolve("summary.json"), json.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(root) + "\n");
+        AtomicFiles.write(output.resolve("summary.json"), (json.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8));
 
         StringBuilder md = new StringBuilder("| Model | Cls | VQA | Ret | Grd | IND | OOD | All |\n|---|---|---|---|---|---|---|---|\n");
         for (MmebRegistry.ReferenceResult ref : registry.referenceResults()) {
@@ -50,7 +52,7 @@ public final class SummaryWriter {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %d |%n", score.dataset().name(),
                     score.dataset().metaTask().title(), score.dataset().split(), 100 * score.acc(), score.numPred()));
         }
-        MmebEvaluator.writeAtomically(output.resolve("summary.md"), md.toString());
+        AtomicFiles.write(output.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void put(ObjectNode node, String key, OptionalDouble value) {

@@ -1,13 +1,12 @@
 package dev.vlm2vec.ffi;
 
 import dev.vlm2vec.ffi.internal.vlm2vec_h;
+import dev.vlm2vec.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -139,13 +138,7 @@ public final class NativeLibrary {
                 return target;
             }
             Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, FILE_NAME, ".part");
-            Files.write(temporary, bytes);
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, bytes);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot extract the vlm2vec native library to " + target

@@ -1,13 +1,10 @@
 package dev.vlm2vec.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.jspecify.annotations.NullMarked;
 
@@ -22,12 +19,12 @@ public final class NpyWriter {
         // Magic (6) + version (2) + length (2) + header + newline, padded to a multiple of 64.
         int unpadded = 10 + header.length() + 1;
         header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".part");
-        try (OutputStream out = Files.newOutputStream(temporary)) {
+        String padded = header;
+        AtomicFiles.write(file, out -> {
             out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-            out.write(header.length() & 0xff);
-            out.write(header.length() >> 8);
-            out.write(header.getBytes(StandardCharsets.US_ASCII));
+            out.write(padded.length() & 0xff);
+            out.write(padded.length() >> 8);
+            out.write(padded.getBytes(StandardCharsets.US_ASCII));
             ByteBuffer buffer = ByteBuffer.allocate(columns * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (float[] row : rows) {
                 if (row.length != columns) {
@@ -37,10 +34,6 @@ public final class NpyWriter {
                 buffer.asFloatBuffer().put(row);
                 out.write(buffer.array());
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 }
