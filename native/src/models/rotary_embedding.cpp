@@ -23,13 +23,12 @@ RotaryEmbedding::RotaryEmbedding(int64_t head_dim, double theta, std::optional<L
 
 torch::Tensor RotaryEmbedding::inverse_frequencies(bool long_regime, torch::Device device) const {
   const auto exponents = torch::arange(0, head_dim_, 2, torch::kInt64).to(torch::kFloat32) / static_cast<float>(head_dim_);
-  auto inv_freq = 1.0 / torch::pow(static_cast<float>(theta_), exponents);
+  auto denominator = torch::pow(static_cast<float>(theta_), exponents);
   if (scaling_) {
     const auto& factors = long_regime ? scaling_->long_factor : scaling_->short_factor;
-    const auto factor = torch::tensor(std::vector<float>(factors.begin(), factors.end()), torch::kFloat32);
-    inv_freq = 1.0 / (factor * torch::pow(static_cast<float>(theta_), exponents));
+    denominator = torch::tensor(std::vector<float>(factors.begin(), factors.end()), torch::kFloat32) * denominator;
   }
-  return inv_freq.to(device);
+  return (1.0 / denominator).to(device);
 }
 
 double RotaryEmbedding::attention_factor() const {
@@ -40,25 +39,25 @@ double RotaryEmbedding::attention_factor() const {
   return std::sqrt(1.0 + std::log(scale) / std::log(static_cast<double>(scaling_->original_max_position_embeddings)));
 }
 
-torch::Tensor RotaryEmbedding::cos_sin_table(bool long_regime, int64_t seq_len, torch::Device device, bool cosine) const {
+std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::cos_sin(bool long_regime, int64_t seq_len,
+                                                                 torch::Device device) const {
   const auto positions = torch::arange(seq_len, torch::TensorOptions().dtype(torch::kFloat32).device(device));
   const auto freqs = positions.unsqueeze(1) * inverse_frequencies(long_regime, device).unsqueeze(0);
   const auto angles = torch::cat({freqs, freqs}, -1);
-  return (cosine ? angles.cos() : angles.sin()) * attention_factor();
+  const double factor = attention_factor();
+  return {angles.cos() * factor, angles.sin() * factor};
 }
 
 std::pair<torch::Tensor, torch::Tensor> RotaryEmbedding::tables(const torch::Tensor& lengths, int64_t seq_len,
                                                                 torch::ScalarType dtype, torch::Device device) const {
   const int64_t batch = lengths.size(0);
-  const auto short_cos = cos_sin_table(false, seq_len, device, true);
-  const auto short_sin = cos_sin_table(false, seq_len, device, false);
+  const auto [short_cos, short_sin] = cos_sin(false, seq_len, device);
   if (!scaling_) {
     return {short_cos.to(dtype).unsqueeze(0).expand({batch, seq_len, head_dim_}),
             short_sin.to(dtype).unsqueeze(0).expand({batch, seq_len, head_dim_})};
   }
   const auto long_rows = (lengths.to(device) > scaling_->original_max_position_embeddings).view({batch, 1, 1});
-  const auto long_cos = cos_sin_table(true, seq_len, device, true);
-  const auto long_sin = cos_sin_table(true, seq_len, device, false);
+  const auto [long_cos, long_sin] = cos_sin(true, seq_len, device);
   return {torch::where(long_rows, long_cos.unsqueeze(0), short_cos.unsqueeze(0)).to(dtype),
           torch::where(long_rows, long_sin.unsqueeze(0), short_sin.unsqueeze(0)).to(dtype)};
 }

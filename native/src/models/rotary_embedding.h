@@ -37,7 +37,8 @@ class RotaryEmbedding {
   int64_t head_dim() const { return head_dim_; }
 
  private:
-  torch::Tensor cos_sin_table(bool long_regime, int64_t seq_len, torch::Device device, bool cosine) const;
+  // (cos, sin) [seq_len, head_dim] in fp32 for one regime, attention factor applied.
+  std::pair<torch::Tensor, torch::Tensor> cos_sin(bool long_regime, int64_t seq_len, torch::Device device) const;
 
   int64_t head_dim_;
   double theta_;
