@@ -24,3 +24,37 @@ extern "C" int32_t vlm2vec_pool_normalize_plan(int64_t batch, int64_t seq_len, i
   out->shared_bytes = static_cast<int32_t>(threads / kWarpSize * sizeof(float));
   return VLM2VEC_OK;
 }
+
+namespace {
+constexpr int64_t kStripQuantum = 64;    // GEMM-tile multiple for strip heights
+constexpr int64_t kWorkspaceAlign = 256; // cuBLAS and vector loads like 256-byte bases
+
+int64_t align_up(int64_t value, int64_t quantum) { return (value + quantum - 1) / quantum * quantum; }
+}  // namespace
+
+extern "C" int32_t vlm2vec_infonce_plan_for(int64_t queries, int64_t targets, int64_t dim, int32_t dtype,
+                                            vlm2vec_infonce_plan* out) {
+  if (out == nullptr) return VLM2VEC_ERR_NULL_POINTER;
+  if (queries < 1 || dim < 1 || targets < queries) return VLM2VEC_ERR_INVALID_ARGUMENT;
+  int64_t element_bytes = 0;
+  switch (dtype) {
+    case VLM2VEC_DTYPE_FLOAT32: element_bytes = 4; break;
+    case VLM2VEC_DTYPE_BFLOAT16:
+    case VLM2VEC_DTYPE_FLOAT16: element_bytes = 2; break;
+    default: return VLM2VEC_ERR_INVALID_ARGUMENT;
+  }
+  // A strip holds no more logits than the inputs hold numbers (queries * dim), so memory
+  // stays O(B * D) however large B grows; at least one GEMM tile high, at most every query.
+  const int64_t rows_for_budget = align_up((queries * dim + targets - 1) / targets, kStripQuantum);
+  const int64_t rows = std::min(queries, std::max(kStripQuantum, rows_for_budget));
+  const int64_t logits_bytes = align_up(rows * targets * 4, kWorkspaceAlign);
+  // fp32 probabilities overwrite the logits in place; 16-bit ones need their own buffer
+  // because the GEMMs that consume them read 16-bit operands.
+  const int64_t probability_bytes =
+      element_bytes == 4 ? 0 : align_up(rows * targets * element_bytes, kWorkspaceAlign);
+  const int64_t row_loss_bytes = align_up(queries * 4, kWorkspaceAlign);
+  out->strip_rows = rows;
+  out->strips = (queries + rows - 1) / rows;
+  out->workspace_bytes = logits_bytes + probability_bytes + row_loss_bytes;
+  return VLM2VEC_OK;
+}

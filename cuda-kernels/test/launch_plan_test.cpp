@@ -26,3 +26,37 @@ TEST(PoolNormalizePlan, RejectsBadShapes) {
   EXPECT_EQ(vlm2vec_pool_normalize_plan(int64_t{1} << 31, 4, 8, &plan), VLM2VEC_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(vlm2vec_pool_normalize_plan(2, 4, 8, nullptr), VLM2VEC_ERR_NULL_POINTER);
 }
+
+TEST(InfoNcePlan, StripsKeepLogitsWithinTheInputsSize) {
+  vlm2vec_infonce_plan plan{};
+  ASSERT_EQ(vlm2vec_infonce_plan_for(16384, 16384, 3072, VLM2VEC_DTYPE_BFLOAT16, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 3072);
+  EXPECT_EQ(plan.strips, 6);
+  // fp32 logits plus bf16 probabilities per strip, plus the row losses.
+  EXPECT_EQ(plan.workspace_bytes, 3072LL * 16384 * 4 + 3072LL * 16384 * 2 + 16384 * 4);
+  EXPECT_LE(plan.workspace_bytes, 16384LL * 3072 * 2 * 4);  // O(B * D), not O(B^2)
+
+  // fp32 probabilities overwrite the logits: no second buffer.
+  ASSERT_EQ(vlm2vec_infonce_plan_for(4096, 4096, 3072, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 3072);
+  EXPECT_EQ(plan.strips, 2);
+  EXPECT_EQ(plan.workspace_bytes, 3072LL * 4096 * 4 + 4096 * 4);
+
+  // Hard negatives widen the rows, so strips get shorter; never below one 64-row tile.
+  ASSERT_EQ(vlm2vec_infonce_plan_for(1024, 2048, 64, VLM2VEC_DTYPE_FLOAT16, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 64);
+  EXPECT_EQ(plan.strips, 16);
+  // A batch smaller than a tile is one strip of the whole batch.
+  ASSERT_EQ(vlm2vec_infonce_plan_for(5, 9, 3, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 5);
+  EXPECT_EQ(plan.strips, 1);
+}
+
+TEST(InfoNcePlan, RejectsBadArguments) {
+  vlm2vec_infonce_plan plan{};
+  EXPECT_EQ(vlm2vec_infonce_plan_for(8, 7, 16, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(vlm2vec_infonce_plan_for(0, 7, 16, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(vlm2vec_infonce_plan_for(8, 8, 0, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(vlm2vec_infonce_plan_for(8, 8, 16, 7, &plan), VLM2VEC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(vlm2vec_infonce_plan_for(8, 8, 16, VLM2VEC_DTYPE_FLOAT32, nullptr), VLM2VEC_ERR_NULL_POINTER);
+}

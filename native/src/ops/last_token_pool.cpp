@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ops/cuda_kernel_bridge.h"
+#ifdef VLM2VEC_WITH_CUDA_KERNELS
+#include "vlm2vec_kernels.h"
+#endif
+
 namespace vlm2vec::ops {
 namespace {
 
@@ -59,6 +64,41 @@ torch::Tensor last_token_pool_normalize(const torch::Tensor& hidden, const torch
   }
   namespace F = torch::nn::functional;
   return F::normalize(last_token_pool(hidden, lengths), F::NormalizeFuncOptions().p(2.0).dim(-1).eps(1e-12));
+}
+
+void last_token_pool_normalize_backward(const torch::Tensor& hidden, const torch::Tensor& lengths,
+                                        const torch::Tensor& grad_reps, torch::Tensor& grad_hidden) {
+  check_pool_arguments(hidden, lengths);
+  const int64_t batch = hidden.size(0), hidden_size = hidden.size(2);
+  TORCH_CHECK(grad_reps.dim() == 2 && grad_reps.size(0) == batch && grad_reps.size(1) == hidden_size,
+              "grad_reps must be [", batch, ", ", hidden_size, "], got ", grad_reps.sizes());
+  TORCH_CHECK(grad_hidden.sizes() == hidden.sizes() && grad_hidden.scalar_type() == hidden.scalar_type() &&
+                  grad_hidden.device() == hidden.device(),
+              "grad_hidden must match hidden states ", hidden.sizes(), ", got ", grad_hidden.sizes());
+#ifdef VLM2VEC_WITH_CUDA_KERNELS
+  if (use_cuda_kernels(hidden) && hidden.scalar_type() == torch::kFloat32 && hidden.is_contiguous() &&
+      grad_hidden.is_contiguous()) {
+    const auto device_lengths = lengths.to(hidden.device()).contiguous();
+    const auto grad = grad_reps.to(torch::kFloat32).contiguous();
+    check_kernel_status(vlm2vec_cuda_last_token_pool_normalize_backward_f32(
+                            hidden.data_ptr<float>(), batch, hidden.size(1), hidden_size,
+                            device_lengths.data_ptr<int64_t>(), grad.data_ptr<float>(), grad_hidden.data_ptr<float>(),
+                            current_cuda_stream()),
+                        "pooling replay backward kernel");
+    return;
+  }
+#endif
+  // The CPU twin: the same closed form, in double for the norms so it serves as a reference.
+  const auto positions = (lengths.to(hidden.device()) - 1);
+  const auto rows = torch::arange(batch, positions.options());
+  const auto h = hidden.index({rows, positions}).to(torch::kFloat64);  // [batch, hidden]
+  const auto g = grad_reps.to(hidden.device()).to(torch::kFloat64);
+  const auto norm = h.norm(2, 1, true);
+  const auto h_dot_g = (h * g).sum(1, true);
+  const auto regular = g / norm - h * h_dot_g / norm.pow(3);
+  const auto clamped = g * 1e12;
+  const auto grad_h = torch::where(norm > 1e-12, regular, clamped).to(grad_hidden.scalar_type());
+  grad_hidden.index_put_({rows, positions}, grad_h, /*accumulate=*/true);
 }
 
 }  // namespace vlm2vec::ops
