@@ -10,4 +10,5 @@ build_if_stale
 if (($# == 0)); then
     set -- doctor
 fi
-exec "$JAVA_HOME/bin/java" -jar "$VLM2VEC_ROOT/java/target/vlm2vec.jar" "$@"
+# jdk.incubator.vector: the SIMD kernel of the MMEB scorer (without it a scalar one runs).
+exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "$VLM2VEC_ROOT/java/target/vlm2vec.jar" "$@"

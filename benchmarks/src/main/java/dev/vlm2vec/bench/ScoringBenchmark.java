@@ -22,15 +22,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Scoring one MMEB dataset: 1000 queries, each against the same 1000 candidates (the
- * classification case), 3072 dimensions. The Java scorer ({@link CandidateScorer}) beside a
- * libtorch matrix product + argmax ({@link EmbeddingIndex#search} with k = 1) in one run.
+ * classification case), 3072 dimensions. The blocked Java scorer ({@link CandidateScorer}), per
+ * query list and corpus-wide, beside a libtorch matrix product + argmax
+ * ({@link EmbeddingIndex#search} with k = 1) in one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 public class ScoringBenchmark {
 
     @Param({"1000"})
@@ -45,6 +46,7 @@ public class ScoringBenchmark {
     private float[] queryEmbeddings;
     private float[] candidateEmbeddings;
     private int[][] lists;
+    private int[] positives;
     private EmbeddingIndex index;
 
     @Setup(Level.Trial)
@@ -65,6 +67,10 @@ public class ScoringBenchmark {
                 lists[q][c] = c;
             }
         }
+        positives = new int[queries];
+        for (int q = 0; q < queries; q++) {
+            positives[q] = q % candidates;
+        }
         index = EmbeddingIndex.create(dim);
         index.add(candidateEmbeddings);
     }
@@ -77,6 +83,11 @@ public class ScoringBenchmark {
     @Benchmark
     public int[] javaScorer() {
         return CandidateScorer.ranksOfPositives(queryEmbeddings, candidateEmbeddings, dim, lists);
+    }
+
+    @Benchmark
+    public int[] javaScorerGlobal() {
+        return CandidateScorer.globalRanksOfPositives(queryEmbeddings, candidateEmbeddings, dim, positives);
     }
 
     @Benchmark

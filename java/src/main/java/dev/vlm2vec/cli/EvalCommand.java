@@ -12,6 +12,7 @@ import dev.vlm2vec.eval.MmebDataset;
 import dev.vlm2vec.eval.MmebEvaluator;
 import dev.vlm2vec.eval.MmebRegistry;
 import dev.vlm2vec.eval.MmebSummary;
+import dev.vlm2vec.eval.RankingScope;
 import dev.vlm2vec.eval.SummaryWriter;
 import dev.vlm2vec.ffi.ModelDType;
 import java.io.IOException;
@@ -61,6 +62,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "Inputs per model call (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
+    @Option(names = "--global", description = "Rank each positive against every candidate of its dataset "
+            + "(corpus-wide retrieval) instead of the query's own candidate list (MMEB's protocol).")
+    private boolean global;
+
     @Option(names = "--skip-missing", description = "Skip (and count) rows whose image is missing instead of failing.")
     private boolean skipMissing;
 
@@ -84,7 +89,8 @@ final class EvalCommand implements Callable<Integer> {
         List<DatasetScore> scores = new ArrayList<>();
         try (Embedder embedder = Vlm2Vec.load(model, options)) {
             String fingerprint = model.toAbsolutePath() + "|" + embedder.model().info() + "|" + options.maxLength();
-            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint);
+            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint,
+                    global ? RankingScope.GLOBAL : RankingScope.CANDIDATES);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
                 List<EvalRow> rows = read(entry.getValue());
                 Progress[] progress = {null};

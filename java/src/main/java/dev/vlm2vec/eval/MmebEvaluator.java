@@ -38,6 +38,7 @@ public final class MmebEvaluator {
     private final Path output;
     private final int batchSize;
     private final EmbeddingCache cache;
+    private final RankingScope scope;
 
     /**
      * @param modelFingerprint identifies the model (its directory and options) in the
@@ -45,6 +46,13 @@ public final class MmebEvaluator {
      */
     public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize,
             String modelFingerprint) {
+        this(embedder, imageRoot, skipMissing, output, batchSize, modelFingerprint, RankingScope.CANDIDATES);
+    }
+
+    /** @param scope rank against each query's own candidates (MMEB) or against all of a dataset's */
+    public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize,
+            String modelFingerprint, RankingScope scope) {
+        this.scope = scope;
         this.embedder = embedder;
         this.imageRoot = imageRoot;
         this.skipMissing = skipMissing;
@@ -100,7 +108,16 @@ public final class MmebEvaluator {
         for (int r = 0; r < kept.size(); r++) {
             System.arraycopy(queryEmbeddings, queryOf[r] * dim, perRow, r * dim, dim);
         }
-        int[] ranks = CandidateScorer.ranksOfPositives(perRow, candidateEmbeddings, dim, lists);
+        int[] ranks;
+        if (scope == RankingScope.GLOBAL) {
+            int[] positives = new int[lists.length];
+            for (int r = 0; r < lists.length; r++) {
+                positives[r] = lists[r][0];
+            }
+            ranks = CandidateScorer.globalRanksOfPositives(perRow, candidateEmbeddings, dim, positives);
+        } else {
+            ranks = CandidateScorer.ranksOfPositives(perRow, candidateEmbeddings, dim, lists);
+        }
         DatasetScore score = DatasetScore.fromRanks(dataset, ranks);
         writeOutputs(dataset, score, ranks, skipped);
         return new Result(score, skipped, cached[0]);

@@ -146,6 +146,10 @@ class EvalCommandTest {
         assertTrue(skipping.err().contains("VOC2007: Precision@1 "), skipping.err());
         assertTrue(skipping.err().contains("(1/1), 1 rows skipped for missing images")
                 || skipping.err().contains("(0/1), 1 rows skipped for missing images"), skipping.err());
+        CliRun global = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--output", directory.resolve("out3").toString(), "--skip-missing", "--global");
+        assertEquals(0, global.exitCode(), global.err());
+        assertTrue(global.err().contains("VOC2007: Precision@1 "), global.err());
         CliRun unknown = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
                 "--datasets", "ImageNet");
         assertEquals(1, unknown.exitCode());

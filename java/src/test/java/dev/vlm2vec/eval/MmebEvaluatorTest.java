@@ -37,4 +37,23 @@ class MmebEvaluatorTest {
             assertEquals(2, result.score().numCorrect());
         }
     }
+
+    @Test
+    void globalScopeRanksAgainstEveryCandidateOfTheDataset(@TempDir Path directory) {
+        TinyModels.write("phi3_v", directory.resolve("model"), 0, 0);
+        // Each row lists only its positive, so per-list ranking is always right; globally the
+        // same query's three positives compete and at most one (the best-scoring) wins.
+        List<EvalRow> rows = List.of(
+                new EvalRow("what is it?", null, List.of("cat"), Arrays.asList((String) null)),
+                new EvalRow("what is it?", null, List.of("dog"), Arrays.asList((String) null)),
+                new EvalRow("what is it?", null, List.of("bird"), Arrays.asList((String) null)));
+        try (Embedder embedder = Vlm2Vec.load(directory.resolve("model"), EmbedderOptions.defaults())) {
+            MmebDataset dataset = MmebRegistry.load().dataset("VOC2007");
+            MmebEvaluator perList = new MmebEvaluator(embedder, directory, false, directory.resolve("a"), 4, "tiny");
+            assertEquals(3, perList.evaluate(dataset, rows, (done, all) -> {}).score().numCorrect());
+            MmebEvaluator global = new MmebEvaluator(embedder, directory, false, directory.resolve("b"), 4, "tiny",
+                    RankingScope.GLOBAL);
+            assertEquals(1, global.evaluate(dataset, rows, (done, all) -> {}).score().numCorrect());
+        }
+    }
 }

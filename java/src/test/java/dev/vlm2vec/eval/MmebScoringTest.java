@@ -114,4 +114,58 @@ class MmebScoringTest {
                 () -> CandidateScorer.ranksOfPositives(new float[dim], candidates, dim, new int[][] {{99}}));
         assertArrayEquals(new int[] {0}, CandidateScorer.ranksOfPositives(new float[dim], candidates, dim, new int[][] {{4}}));
     }
+
+    @Test
+    void duplicatesOfThePositiveTieInEveryBlockPosition() {
+        // Lists longer than the four-candidate block put copies of the positive at every lane
+        // and in the remainder: a copy never outranks the positive (ties go to index 0).
+        int dim = 13;
+        Random random = new Random(5);
+        float[] candidates = new float[6 * dim], query = new float[dim];
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = (float) random.nextGaussian();
+        }
+        for (int d = 0; d < dim; d++) {
+            query[d] = (float) random.nextGaussian();
+        }
+        for (int positive = 0; positive < 6; positive++) {
+            int[] list = {positive, positive, positive, positive, positive, positive, positive};
+            assertArrayEquals(new int[] {0}, CandidateScorer.ranksOfPositives(query, candidates, dim, new int[][] {list}));
+        }
+    }
+
+    @Test
+    void globalRanksCountHigherScoresAndEqualScoresAtLowerIndices() {
+        int dim = 21, numCandidates = 30, numQueries = 9;
+        Random random = new Random(8);
+        float[] candidates = new float[numCandidates * dim], queries = new float[numQueries * dim];
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = (float) random.nextGaussian();
+        }
+        System.arraycopy(candidates, 7 * dim, candidates, 3 * dim, dim);  // candidate 3 == candidate 7
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = (float) random.nextGaussian();
+        }
+        int[] positives = {7, 3, 0, 29, 12, 7, 5, 18, 1};
+        int[] ranks = CandidateScorer.globalRanksOfPositives(queries, candidates, dim, positives);
+        for (int q = 0; q < numQueries; q++) {
+            double[] scores = new double[numCandidates];
+            for (int c = 0; c < numCandidates; c++) {
+                for (int d = 0; d < dim; d++) {
+                    scores[c] += (double) queries[q * dim + d] * candidates[c * dim + d];
+                }
+            }
+            int expected = 0;
+            for (int c = 0; c < numCandidates; c++) {
+                if (scores[c] > scores[positives[q]] || (scores[c] == scores[positives[q]] && c < positives[q])) {
+                    expected++;
+                }
+            }
+            assertEquals(expected, ranks[q], "query " + q);
+        }
+        // Candidate 7's twin at index 3 ties and has the lower index: it always ranks ahead of 7.
+        assertTrue(ranks[0] >= 1);
+        assertThrows(IllegalArgumentException.class,
+                () -> CandidateScorer.globalRanksOfPositives(new float[dim], candidates, dim, new int[] {30}));
+    }
 }
