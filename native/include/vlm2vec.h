@@ -25,7 +25,7 @@ extern "C" {
 #define VLM2VEC_API __attribute__((visibility("default")))
 
 /* Bumped whenever a declaration in this file changes; Java refuses any other value. */
-#define VLM2VEC_ABI_VERSION 2
+#define VLM2VEC_ABI_VERSION 3
 
 typedef enum vlm2vec_status {
     VLM2VEC_OK = 0,
@@ -194,6 +194,66 @@ VLM2VEC_API void vlm2vec_model_free(vlm2vec_model *model);
  * file is written atomically. */
 VLM2VEC_API int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed,
                                       int64_t image_size);
+
+/* ---- training (ABI 3) ---------------------------------------------------------------- */
+
+/* A training run on one model: adapters (or full fine-tuning), AdamW, schedule, GradCache.
+ * It changes the model it was created on, which must outlive it. */
+typedef struct vlm2vec_trainer vlm2vec_trainer;
+
+typedef struct vlm2vec_train_options {
+    double learning_rate;
+    double weight_decay;
+    double max_grad_norm;     /* global-norm clipping; <= 0 turns it off */
+    double temperature;       /* InfoNCE tau */
+    double lora_alpha;
+    double lora_dropout;
+    int64_t warmup_steps;     /* linear warm-up, then linear decay to 0 at total_steps */
+    int64_t total_steps;
+    int64_t lora_rank;
+    int64_t seed;
+    int32_t use_dora;
+    int32_t full;             /* 1: full fine-tuning (fp32 weights) instead of adapters */
+    int32_t grad_cache;       /* 1: GradCache over the given chunks; 0: plain step */
+    int32_t reserved;
+    const char *targets;      /* comma-separated module name suffixes; NULL or "": defaults */
+} vlm2vec_train_options;
+
+typedef struct vlm2vec_train_stats {
+    int64_t step;             /* steps completed, this one included */
+    double loss;
+    double grad_norm;         /* before clipping */
+    double learning_rate;     /* used by this step */
+    double accuracy;          /* in-batch: queries whose positive scored highest */
+} vlm2vec_train_stats;
+
+/* Creates a trainer: attaches fresh adapters to the model's target layers (an unknown target
+ * fails, naming it) or unfreezes all weights. On failure *out is NULL and the model unchanged. */
+VLM2VEC_API int32_t vlm2vec_trainer_create(vlm2vec_model *model, const vlm2vec_train_options *options,
+                                           vlm2vec_trainer **out);
+
+/* One optimizer step on a contrastive batch given as chunks (the GradCache sub-batches):
+ * query chunks, the same number of rows of positive targets in any chunking, and optional
+ * hard-negative chunks (num_negatives may be 0 with negatives NULL). */
+VLM2VEC_API int32_t vlm2vec_trainer_step(vlm2vec_trainer *trainer, const vlm2vec_batch *queries,
+                                         int64_t num_queries, const vlm2vec_batch *targets,
+                                         int64_t num_targets, const vlm2vec_batch *negatives,
+                                         int64_t num_negatives, vlm2vec_train_stats *out);
+
+/* Writes a checkpoint directory (PEFT adapter + trainer state), complete or not at all. */
+VLM2VEC_API int32_t vlm2vec_trainer_save(const vlm2vec_trainer *trainer, const char *directory,
+                                         const char *base_model);
+
+/* Restores adapter, optimizer moments, step and RNG from a checkpoint directory. */
+VLM2VEC_API int32_t vlm2vec_trainer_resume(vlm2vec_trainer *trainer, const char *directory);
+
+/* Frees the trainer (the adapters stay on the model); NULL is ignored. */
+VLM2VEC_API void vlm2vec_trainer_free(vlm2vec_trainer *trainer);
+
+/* Applies a PEFT LoRA/DoRA adapter directory to a loaded model, merged into its weights when
+ * merge != 0. A key naming no layer, a missing tensor or a shape mismatch fails, naming it,
+ * and leaves the model unchanged. */
+VLM2VEC_API int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char *adapter_dir, int32_t merge);
 
 #ifdef __cplusplus
 }

@@ -8,25 +8,17 @@
 #include "abi/buffer_checks.h"
 #include "abi/c_strings.h"
 #include "abi/guard.h"
+#include "abi/model_handle.h"
 #include "models/model_loader.h"
 #include "vlm2vec.h"
 
-struct vlm2vec_model {
-  static constexpr uint64_t kLiveTag = 0x7665632d6d6f646cULL;  // "vec-modl"
-  uint64_t tag = kLiveTag;
-  std::unique_ptr<vlm2vec::models::EmbeddingModel> impl;
-};
 
 namespace {
 
 using vlm2vec::Error;
 
 const vlm2vec::models::EmbeddingModel& checked(const vlm2vec_model* model) {
-  vlm2vec::check_not_null(model, "model");
-  if (model->tag != vlm2vec_model::kLiveTag) {
-    throw Error(VLM2VEC_ERR_BAD_HANDLE, "model is not a live vlm2vec_model handle (freed, or of another kind)");
-  }
-  return *model->impl;
+  return vlm2vec::abi::checked_model(const_cast<vlm2vec_model*>(model));
 }
 
 torch::ScalarType scalar_type(int32_t dtype) {
@@ -66,12 +58,18 @@ torch::Device parse_device(const std::string& text) {
 }
 
 
+}  // namespace
+
+namespace vlm2vec::abi {
+namespace {
+
 torch::Tensor long_view(const int64_t* data, std::vector<int64_t> shape) {
   return torch::from_blob(const_cast<int64_t*>(data), shape, torch::kLong);
 }
 
+}  // namespace
+
 vlm2vec::models::EncodeBatch batch_view(const vlm2vec_batch& batch) {
-  using namespace vlm2vec::abi;
   check_dimension("batch_size", batch.batch_size, 1);
   check_dimension("seq_len", batch.seq_len, 1);
   check_dimension("num_images", batch.num_images, 0);
@@ -98,7 +96,16 @@ vlm2vec::models::EncodeBatch batch_view(const vlm2vec_batch& batch) {
   return view;
 }
 
-}  // namespace
+
+vlm2vec::models::EmbeddingModel& checked_model(vlm2vec_model* model) {
+  vlm2vec::check_not_null(model, "model");
+  if (model->tag != vlm2vec_model::kLiveTag) {
+    throw Error(VLM2VEC_ERR_BAD_HANDLE, "model is not a live vlm2vec_model handle (freed, or of another kind)");
+  }
+  return *model->impl;
+}
+
+}  // namespace vlm2vec::abi
 
 extern "C" int32_t vlm2vec_model_load(const char* model_dir, const char* device, int32_t dtype, vlm2vec_model** out) {
   return vlm2vec::abi::guarded([&] {
@@ -143,7 +150,7 @@ extern "C" int32_t vlm2vec_model_encode(const vlm2vec_model* model, const vlm2ve
   return vlm2vec::abi::guarded([&] {
     const auto& impl = checked(model);
     vlm2vec::check_not_null(batch, "batch");
-    const auto view = batch_view(*batch);
+    const auto view = vlm2vec::abi::batch_view(*batch);
     using namespace vlm2vec::abi;
     check_buffer("out", out, out_numel, checked_product({batch->batch_size, impl.info().hidden_size}),
                  "batch_size * hidden_size");

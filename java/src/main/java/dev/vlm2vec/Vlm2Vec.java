@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point: a model directory in the Hugging Face layout becomes an {@link Embedder}.
@@ -35,15 +36,30 @@ public final class Vlm2Vec {
     private Vlm2Vec() {}
 
     public static Embedder load(Path modelDirectory, EmbedderOptions options) {
-        JsonNode config = readJson(modelDirectory.resolve("config.json"));
-        String modelType = config.path("model_type").asText("");
+        return load(modelDirectory, options, null);
+    }
+
+    /**
+     * As {@link #load(Path, EmbedderOptions)}, with a PEFT LoRA/DoRA adapter directory (from
+     * {@code vlm2vec train} or PEFT) merged into the weights at load time.
+     */
+    public static Embedder load(Path modelDirectory, EmbedderOptions options, @Nullable Path adapter) {
         NativeModel model = NativeModel.load(modelDirectory, options.device(), options.dtype());
         try {
-            return new Embedder(model, encoder(modelType, modelDirectory, config, model, options), options);
+            if (adapter != null) {
+                model.loadAdapter(adapter, true);
+            }
+            return new Embedder(model, inputEncoder(modelDirectory, model, options), options);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The input pipeline (prompt layout, tokenizer, image processor) of the model in {@code modelDirectory}. */
+    public static InputEncoder inputEncoder(Path modelDirectory, NativeModel model, EmbedderOptions options) {
+        JsonNode config = readJson(modelDirectory.resolve("config.json"));
+        return encoder(config.path("model_type").asText(""), modelDirectory, config, model, options);
     }
 
     private static InputEncoder encoder(String modelType, Path directory, JsonNode config, NativeModel model,

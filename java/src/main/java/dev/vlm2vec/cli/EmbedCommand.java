@@ -39,6 +39,10 @@ final class EmbedCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A PEFT LoRA/DoRA adapter directory (from `train` or PEFT), merged into the model at load.")
+    private @Nullable Path adapter;
+
     @Option(names = "--model", required = true, description = "Model directory (Hugging Face layout).")
     private Path model = Path.of(".");
 
@@ -89,7 +93,7 @@ final class EmbedCommand implements Callable<Integer> {
         EmbedderOptions options = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
                 .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize).withMaxLength(maxLength);
         List<float[]> embeddings = new ArrayList<>();
-        try (Embedder embedder = Vlm2Vec.load(model, options)) {
+        try (Embedder embedder = Vlm2Vec.load(model, options, adapter)) {
             Progress progress = new Progress(spec.commandLine().getErr(), "embed", inputs.size());
             for (int start = 0; start < inputs.size(); start += batchSize) {
                 embeddings.addAll(embedder.embedAll(inputs.subList(start, Math.min(inputs.size(), start + batchSize))));

@@ -21,11 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -62,6 +60,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "Inputs per model call (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A PEFT LoRA/DoRA adapter directory (from `train` or PEFT), merged into the model at load.")
+    private @Nullable Path adapter;
+
     @Option(names = "--global", description = "Rank each positive against every candidate of its dataset "
             + "(corpus-wide retrieval) instead of the query's own candidate list (MMEB's protocol).")
     private boolean global;
@@ -80,17 +82,32 @@ final class EvalCommand implements Callable<Integer> {
         if (data == null) {
             data = MmebMini.evalSplit(spec.commandLine().getErr());
         }
-        MmebRegistry registry = MmebRegistry.load();
-        Map<MmebDataset, Path> files = dataFiles(registry, data);
-        Path root = imageRoot != null ? imageRoot : (Files.isDirectory(data) ? data : data.toAbsolutePath().getParent());
-        PrintWriter err = spec.commandLine().getErr();
         EmbedderOptions options = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
                 .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize);
+        MmebSummary summary = evaluate(model, adapter, data, imageRoot, datasets, output, options, batchSize, skipMissing,
+                global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, spec.commandLine().getErr());
+        spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); results in %s%n",
+                100 * summary.overall().orElse(0), summary.datasets().size(), output.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /**
+     * Evaluates a model (with an optional adapter) on the MMEB datasets under {@code data},
+     * writing every output into {@code output}, with progress on {@code err}. Shared with {@code train}.
+     */
+    static MmebSummary evaluate(Path model, @Nullable Path adapter, Path data, @Nullable Path imageRoot,
+            List<String> datasets, Path output, EmbedderOptions options, int batchSize, boolean skipMissing,
+            RankingScope scope, PrintWriter err) throws IOException {
+        MmebRegistry registry = MmebRegistry.load();
+        Map<MmebDataset, Path> files = DatasetFiles.find(registry, data, datasets);
+        Path root = imageRoot != null ? imageRoot : DatasetFiles.defaultImageRoot(data);
         List<DatasetScore> scores = new ArrayList<>();
-        try (Embedder embedder = Vlm2Vec.load(model, options)) {
-            String fingerprint = model.toAbsolutePath() + "|" + embedder.model().info() + "|" + options.maxLength();
-            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint,
-                    global ? RankingScope.GLOBAL : RankingScope.CANDIDATES);
+        try (Embedder embedder = Vlm2Vec.load(model, options, adapter)) {
+            String fingerprint = model.toAbsolutePath() + "|" + embedder.model().info() + "|" + options.maxLength()
+                    + (adapter == null ? "" : "|" + adapter.toAbsolutePath() + "@"
+                            + Files.getLastModifiedTime(adapter.resolve("adapter_model.safetensors")).toMillis());
+            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint, scope);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
                 List<EvalRow> rows = read(entry.getValue());
                 Progress[] progress = {null};
@@ -109,12 +126,10 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         MmebSummary summary = MmebSummary.of(scores);
-        SummaryWriter.write(summary, registry, model.getFileName().toString(), output);
-        HtmlReport.write(summary, registry, model.getFileName().toString(), output);
-        spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); results in %s%n",
-                100 * summary.overall().orElse(0), scores.size(), output.toAbsolutePath());
-        spec.commandLine().getOut().flush();
-        return 0;
+        String name = adapter != null ? adapter.getFileName().toString() : model.getFileName().toString();
+        SummaryWriter.write(summary, registry, name, output);
+        HtmlReport.write(summary, registry, name, output);
+        return summary;
     }
 
     private static List<EvalRow> read(Path source) {
@@ -122,32 +137,5 @@ final class EvalCommand implements Callable<Integer> {
             return MmebParquet.readEval(source.resolve("*.parquet"));
         }
         return source.toString().endsWith(".parquet") ? MmebParquet.readEval(source) : MmebJsonlReader.readEval(source);
-    }
-
-    private Map<MmebDataset, Path> dataFiles(MmebRegistry registry, Path source) throws IOException {
-        Map<MmebDataset, Path> files = new LinkedHashMap<>();
-        if (Files.isRegularFile(source)) {
-            files.put(registry.dataset(stem(source)), source);
-        } else if (Files.isDirectory(source)) {
-            try (Stream<Path> entries = Files.list(source)) {
-                entries.filter(p -> registry.contains(stem(p)) && (p.toString().endsWith(".jsonl")
-                                || p.toString().endsWith(".parquet") || Files.isDirectory(p))).sorted()
-                        .forEach(p -> files.putIfAbsent(registry.dataset(stem(p)), p));
-            }
-        } else {
-            throw new IllegalArgumentException("--data " + source + " does not exist");
-        }
-        if (!datasets.isEmpty()) {
-            datasets.forEach(registry::dataset);  // unknown names fail here, listing the known ones
-            files.keySet().removeIf(d -> !datasets.contains(d.name()));
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no MMEB datasets ({Dataset}.jsonl, .parquet or directory) found in " + source);
-        }
-        return files;
-    }
-
-    private static String stem(Path file) {
-        return file.getFileName().toString().replaceFirst("\\.(jsonl|parquet)$", "");
     }
 }

@@ -31,6 +31,15 @@ final class MmebMini {
 
     /** The eval split, generating the set first if it is not there. */
     static Path evalSplit(PrintWriter log) {
+        return ensure(log).resolve("eval");
+    }
+
+    /** The train split, generating the set first if it is not there. */
+    static Path trainSplit(PrintWriter log) {
+        return ensure(log).resolve("train");
+    }
+
+    private static Path ensure(PrintWriter log) {
         Path root = root();
         if (!Files.isDirectory(root)) {
             log.println("generating MMEB-mini into " + root + " (first use)");
@@ -49,6 +58,6 @@ final class MmebMini {
                 throw new UncheckedIOException("cannot generate MMEB-mini into " + root, e);
             }
         }
-        return root.resolve("eval");
+        return root;
     }
 }

@@ -27,20 +27,33 @@ final class Progress {
     }
 
     void update(long done) {
+        update(done, "");
+    }
+
+    /** As {@link #update(long)}, with {@code detail} (e.g. the loss) and the remaining time after the rate. */
+    void update(long done, String detail) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-9, (now - start) / 1e9);
         double rate = done / seconds;
+        String eta = done > 0 && done < total ? String.format(" ETA %s", duration((total - done) / rate)) : "";
+        String extra = (detail.isEmpty() ? "" : " " + detail) + eta;
         if (terminal) {
             int width = 30, filled = (int) (width * done / Math.max(1, total));
-            err.printf("\r%s [%s%s] %d/%d %.1f/s", what, "#".repeat(filled), " ".repeat(width - filled), done, total, rate);
+            err.printf("\r%s [%s%s] %d/%d %.1f/s%s", what, "#".repeat(filled), " ".repeat(width - filled), done, total,
+                    rate, extra);
             if (done == total) {
                 err.println();
             }
             err.flush();
         } else if (now - lastLog >= LOG_INTERVAL_NANOS || done == total) {
             lastLog = now;
-            err.printf("%s: %d/%d (%.1f/s)%n", what, done, total, rate);
+            err.printf("%s: %d/%d (%.1f/s)%s%n", what, done, total, rate, extra);
             err.flush();
         }
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

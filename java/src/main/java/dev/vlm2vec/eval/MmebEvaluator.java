@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlm2vec.Embedder;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.data.EvalRow;
+import dev.vlm2vec.data.MmebInputs;
 import dev.vlm2vec.io.AtomicFiles;
-import dev.vlm2vec.processing.ImageLoader;
-import dev.vlm2vec.processing.RgbImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -160,17 +159,8 @@ public final class MmebEvaluator {
         return out;
     }
 
-    // MMEB texts carry Phi-3.5-V's tag; other backbones get their own.
     private Input input(Item item) {
-        String text = item.text().replace("<|image_1|>", embedder.imageTag());
-        if (item.image() == null) {
-            return Input.raw(text);
-        }
-        RgbImage image = ImageLoader.load(imageRoot.resolve(item.image()));
-        if (!text.contains(embedder.imageTag())) {
-            text = embedder.imageTag() + "\n" + text;
-        }
-        return Input.raw(text, image);
+        return MmebInputs.of(item.text(), item.image(), imageRoot, embedder.imageTag());
     }
 
     private void writeOutputs(MmebDataset dataset, DatasetScore score, int[] ranks, int skipped) {

@@ -1,8 +1,10 @@
 package dev.vlm2vec.ffi;
 
+import dev.vlm2vec.ffi.internal.vlm2vec_batch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import org.jspecify.annotations.NullMarked;
 
 /**
@@ -94,5 +96,32 @@ public record ModelBatch(
                 : arena.allocateFrom(ValueLayout.JAVA_FLOAT, pixelValues);
         return new ModelBatch(inputIds.length, seqLen, ids, mask, pixelShape[0], pixelShape[1], pixelShape[2],
                 pixelShape[3], pixelShape[4], pixels, pixelShape[0] == 0 ? MemorySegment.NULL : sizes);
+    }
+
+    /** Writes this batch's {@code vlm2vec_batch} descriptor into {@code descriptor} (pointers, not copies). */
+    void describe(MemorySegment descriptor) {
+        vlm2vec_batch.batch_size(descriptor, batchSize);
+        vlm2vec_batch.seq_len(descriptor, seqLen);
+        vlm2vec_batch.input_ids(descriptor, inputIds);
+        vlm2vec_batch.attention_mask(descriptor, attentionMask);
+        vlm2vec_batch.num_images(descriptor, numImages);
+        vlm2vec_batch.crops_per_image(descriptor, cropsPerImage);
+        vlm2vec_batch.channels(descriptor, channels);
+        vlm2vec_batch.crop_height(descriptor, cropHeight);
+        vlm2vec_batch.crop_width(descriptor, cropWidth);
+        vlm2vec_batch.pixel_values(descriptor, pixelValues);
+        vlm2vec_batch.image_sizes(descriptor, imageSizes);
+    }
+
+    /** An array of descriptors for {@code batches}, in {@code arena}; NULL when there are none. */
+    static MemorySegment describeAll(List<ModelBatch> batches, Arena arena) {
+        if (batches.isEmpty()) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment array = vlm2vec_batch.allocateArray(batches.size(), arena);
+        for (int i = 0; i < batches.size(); i++) {
+            batches.get(i).describe(vlm2vec_batch.asSlice(array, i));
+        }
+        return array;
     }
 }

@@ -88,17 +88,7 @@ public final class NativeModel implements AutoCloseable {
         BufferChecks.requireOffHeap("out", out, ValueLayout.JAVA_FLOAT, outElements, "batchSize * hiddenSize");
         try (Arena call = Arena.ofConfined()) {
             MemorySegment descriptor = vlm2vec_batch.allocate(call);
-            vlm2vec_batch.batch_size(descriptor, batch.batchSize());
-            vlm2vec_batch.seq_len(descriptor, batch.seqLen());
-            vlm2vec_batch.input_ids(descriptor, batch.inputIds());
-            vlm2vec_batch.attention_mask(descriptor, batch.attentionMask());
-            vlm2vec_batch.num_images(descriptor, batch.numImages());
-            vlm2vec_batch.crops_per_image(descriptor, batch.cropsPerImage());
-            vlm2vec_batch.channels(descriptor, batch.channels());
-            vlm2vec_batch.crop_height(descriptor, batch.cropHeight());
-            vlm2vec_batch.crop_width(descriptor, batch.cropWidth());
-            vlm2vec_batch.pixel_values(descriptor, batch.pixelValues());
-            vlm2vec_batch.image_sizes(descriptor, batch.imageSizes());
+            batch.describe(descriptor);
             NativeException.check(vlm2vec_h.vlm2vec_model_encode(model, descriptor, normalize ? 1 : 0, out,
                     outElements), "vlm2vec_model_encode");
         }
@@ -111,6 +101,29 @@ public final class NativeModel implements AutoCloseable {
             encode(batch, normalize, out);
             return out.toArray(ValueLayout.JAVA_FLOAT);
         }
+    }
+
+    /**
+     * Applies a PEFT LoRA/DoRA adapter directory ({@code adapter_config.json} +
+     * {@code adapter_model.safetensors}), folded into the weights when {@code merge}.
+     *
+     * @throws NativeException naming a missing tensor, a key that names no layer or a shape
+     *     mismatch; the model is then unchanged
+     */
+    public synchronized void loadAdapter(Path adapterDirectory, boolean merge) {
+        if (!Files.isDirectory(adapterDirectory)) {
+            throw new IllegalArgumentException("adapter directory " + adapterDirectory + " does not exist");
+        }
+        try (Arena call = Arena.ofConfined()) {
+            NativeException.check(vlm2vec_h.vlm2vec_model_load_adapter(handle.get(),
+                    call.allocateFrom(adapterDirectory.toAbsolutePath().toString()), merge ? 1 : 0),
+                    "loading adapter " + adapterDirectory);
+        }
+    }
+
+    /** The live native handle, for a {@link NativeTrainer} on this model. */
+    MemorySegment handle() {
+        return handle.get();
     }
 
     /** Frees the native model. Closing twice is harmless; other calls after closing throw. */

@@ -73,10 +73,10 @@ public class vlm2vec_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VLM2VEC_ABI_VERSION = (int)2L;
+    private static final int VLM2VEC_ABI_VERSION = (int)3L;
     /**
      * {@snippet lang=c :
-     * #define VLM2VEC_ABI_VERSION 2
+     * #define VLM2VEC_ABI_VERSION 3
      * }
      */
     public static int VLM2VEC_ABI_VERSION() {
@@ -1327,6 +1327,373 @@ public class vlm2vec_h {
                 traceDowncall("vlm2vec_init_tiny", architecture, out_dir, seed, image_size);
             }
             return (int)mh$.invokeExact(architecture, out_dir, seed, image_size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_trainer_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_trainer_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_create(vlm2vec_model *model, const vlm2vec_train_options *options, vlm2vec_trainer **out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_trainer_create$descriptor() {
+        return vlm2vec_trainer_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_create(vlm2vec_model *model, const vlm2vec_train_options *options, vlm2vec_trainer **out)
+     * }
+     */
+    public static MethodHandle vlm2vec_trainer_create$handle() {
+        return vlm2vec_trainer_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_create(vlm2vec_model *model, const vlm2vec_train_options *options, vlm2vec_trainer **out)
+     * }
+     */
+    public static MemorySegment vlm2vec_trainer_create$address() {
+        return vlm2vec_trainer_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_create(vlm2vec_model *model, const vlm2vec_train_options *options, vlm2vec_trainer **out)
+     * }
+     */
+    public static int vlm2vec_trainer_create(MemorySegment model, MemorySegment options, MemorySegment out) {
+        var mh$ = vlm2vec_trainer_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_trainer_create", model, options, out);
+            }
+            return (int)mh$.invokeExact(model, options, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_trainer_step {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_LONG,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_trainer_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_step(vlm2vec_trainer *trainer, const vlm2vec_batch *queries, int64_t num_queries, const vlm2vec_batch *targets, int64_t num_targets, const vlm2vec_batch *negatives, int64_t num_negatives, vlm2vec_train_stats *out)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_trainer_step$descriptor() {
+        return vlm2vec_trainer_step.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_step(vlm2vec_trainer *trainer, const vlm2vec_batch *queries, int64_t num_queries, const vlm2vec_batch *targets, int64_t num_targets, const vlm2vec_batch *negatives, int64_t num_negatives, vlm2vec_train_stats *out)
+     * }
+     */
+    public static MethodHandle vlm2vec_trainer_step$handle() {
+        return vlm2vec_trainer_step.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_step(vlm2vec_trainer *trainer, const vlm2vec_batch *queries, int64_t num_queries, const vlm2vec_batch *targets, int64_t num_targets, const vlm2vec_batch *negatives, int64_t num_negatives, vlm2vec_train_stats *out)
+     * }
+     */
+    public static MemorySegment vlm2vec_trainer_step$address() {
+        return vlm2vec_trainer_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_step(vlm2vec_trainer *trainer, const vlm2vec_batch *queries, int64_t num_queries, const vlm2vec_batch *targets, int64_t num_targets, const vlm2vec_batch *negatives, int64_t num_negatives, vlm2vec_train_stats *out)
+     * }
+     */
+    public static int vlm2vec_trainer_step(MemorySegment trainer, MemorySegment queries, long num_queries, MemorySegment targets, long num_targets, MemorySegment negatives, long num_negatives, MemorySegment out) {
+        var mh$ = vlm2vec_trainer_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_trainer_step", trainer, queries, num_queries, targets, num_targets, negatives, num_negatives, out);
+            }
+            return (int)mh$.invokeExact(trainer, queries, num_queries, targets, num_targets, negatives, num_negatives, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_trainer_save {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_trainer_save");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_save(const vlm2vec_trainer *trainer, const char *directory, const char *base_model)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_trainer_save$descriptor() {
+        return vlm2vec_trainer_save.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_save(const vlm2vec_trainer *trainer, const char *directory, const char *base_model)
+     * }
+     */
+    public static MethodHandle vlm2vec_trainer_save$handle() {
+        return vlm2vec_trainer_save.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_save(const vlm2vec_trainer *trainer, const char *directory, const char *base_model)
+     * }
+     */
+    public static MemorySegment vlm2vec_trainer_save$address() {
+        return vlm2vec_trainer_save.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_save(const vlm2vec_trainer *trainer, const char *directory, const char *base_model)
+     * }
+     */
+    public static int vlm2vec_trainer_save(MemorySegment trainer, MemorySegment directory, MemorySegment base_model) {
+        var mh$ = vlm2vec_trainer_save.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_trainer_save", trainer, directory, base_model);
+            }
+            return (int)mh$.invokeExact(trainer, directory, base_model);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_trainer_resume {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_trainer_resume");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_resume(vlm2vec_trainer *trainer, const char *directory)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_trainer_resume$descriptor() {
+        return vlm2vec_trainer_resume.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_resume(vlm2vec_trainer *trainer, const char *directory)
+     * }
+     */
+    public static MethodHandle vlm2vec_trainer_resume$handle() {
+        return vlm2vec_trainer_resume.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_resume(vlm2vec_trainer *trainer, const char *directory)
+     * }
+     */
+    public static MemorySegment vlm2vec_trainer_resume$address() {
+        return vlm2vec_trainer_resume.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_trainer_resume(vlm2vec_trainer *trainer, const char *directory)
+     * }
+     */
+    public static int vlm2vec_trainer_resume(MemorySegment trainer, MemorySegment directory) {
+        var mh$ = vlm2vec_trainer_resume.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_trainer_resume", trainer, directory);
+            }
+            return (int)mh$.invokeExact(trainer, directory);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_trainer_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_trainer_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void vlm2vec_trainer_free(vlm2vec_trainer *trainer)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_trainer_free$descriptor() {
+        return vlm2vec_trainer_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void vlm2vec_trainer_free(vlm2vec_trainer *trainer)
+     * }
+     */
+    public static MethodHandle vlm2vec_trainer_free$handle() {
+        return vlm2vec_trainer_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void vlm2vec_trainer_free(vlm2vec_trainer *trainer)
+     * }
+     */
+    public static MemorySegment vlm2vec_trainer_free$address() {
+        return vlm2vec_trainer_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void vlm2vec_trainer_free(vlm2vec_trainer *trainer)
+     * }
+     */
+    public static void vlm2vec_trainer_free(MemorySegment trainer) {
+        var mh$ = vlm2vec_trainer_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_trainer_free", trainer);
+            }
+            mh$.invokeExact(trainer);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static class vlm2vec_model_load_adapter {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_load_adapter");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char *adapter_dir, int32_t merge)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_load_adapter$descriptor() {
+        return vlm2vec_model_load_adapter.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char *adapter_dir, int32_t merge)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_load_adapter$handle() {
+        return vlm2vec_model_load_adapter.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char *adapter_dir, int32_t merge)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_load_adapter$address() {
+        return vlm2vec_model_load_adapter.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char *adapter_dir, int32_t merge)
+     * }
+     */
+    public static int vlm2vec_model_load_adapter(MemorySegment model, MemorySegment adapter_dir, int merge) {
+        var mh$ = vlm2vec_model_load_adapter.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_load_adapter", model, adapter_dir, merge);
+            }
+            return (int)mh$.invokeExact(model, adapter_dir, merge);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

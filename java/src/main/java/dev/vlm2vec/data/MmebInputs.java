@@ -1,0 +1,31 @@
+package dev.vlm2vec.data;
+
+import dev.vlm2vec.Input;
+import dev.vlm2vec.processing.ImageLoader;
+import dev.vlm2vec.processing.RgbImage;
+import java.nio.file.Path;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An MMEB text + image path as a model input. MMEB texts carry Phi-3.5-V's image tag
+ * {@code <|image_1|>}; other backbones get their own tag, and an image whose text has no tag
+ * gets one in front (VLM2Vec's layout: image token first).
+ */
+@NullMarked
+public final class MmebInputs {
+
+    private MmebInputs() {}
+
+    public static Input of(String text, @Nullable String image, Path imageRoot, String imageTag) {
+        String prompt = text.replace("<|image_1|>", imageTag);
+        if (image == null) {
+            return Input.raw(prompt);
+        }
+        RgbImage picture = ImageLoader.load(imageRoot.resolve(image));
+        if (!prompt.contains(imageTag)) {
+            prompt = imageTag + "\n" + prompt;
+        }
+        return Input.raw(prompt, picture);
+    }
+}
