@@ -255,6 +255,14 @@ VLM2VEC_API void vlm2vec_trainer_free(vlm2vec_trainer *trainer);
  * and leaves the model unchanged. */
 VLM2VEC_API int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char *adapter_dir, int32_t merge);
 
+/* Writes the model, with its current weights (e.g. after merging an adapter), as a model
+ * directory in the Hugging Face layout: one model.safetensors holding every tensor of the
+ * directory it was loaded from (the model's own in the dtype it was loaded in, the rest as
+ * stored) and copies of its other files. Built
+ * beside out_dir and renamed into place. Adapters that are attached but not merged are not
+ * part of the weights: merge them first. */
+VLM2VEC_API int32_t vlm2vec_model_save(const vlm2vec_model *model, const char *out_dir);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@
 #include "support/tiny_model.h"
 #include "training/adapters.h"
 #include "training/contrastive_step.h"
+#include "training/model_writer.h"
 #include "training/trainer.h"
 
 namespace {
@@ -336,6 +337,59 @@ TEST(Trainer, BadInputIsNamedAndCheckpointsSurviveFailedSaves) {
   EXPECT_FALSE(std::filesystem::exists(good + ".old"));
   const auto state = nlohmann::json::parse(std::ifstream(good + "/trainer_state.json"));
   EXPECT_EQ(state.at("step"), 2);
+}
+
+TEST(ModelWriter, MergedModelDirectoryEncodesLikeBasePlusAdapter) {
+  TemporaryDirectory dir;
+  const auto model_dir = vlm2vec::testing::write_tiny_phi3v(dir.path(), 50);
+  auto model = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
+  const auto layers = vlm2vec::training::attach_adapters(
+      *model, AdapterSpec{LoraSettings{4, 8.0, 0.0, true}, vlm2vec::training::default_targets("phi3_v")});
+  perturb(layers, 51);
+  const auto batch = text_batch(3, 52);
+  const auto adapted = model->encode(batch, true);
+  vlm2vec::training::merge_adapters(*model);
+  EXPECT_THROW(vlm2vec::training::save_model_directory(*model, model_dir.string()), vlm2vec::Error);
+  const auto merged_dir = (dir.path() / "merged").string();
+  vlm2vec::training::save_model_directory(*model, merged_dir);
+  EXPECT_TRUE(std::filesystem::exists(merged_dir + "/config.json"));
+  EXPECT_TRUE(std::filesystem::exists(merged_dir + "/tokenizer.json"));
+  EXPECT_FALSE(std::filesystem::exists(merged_dir + ".partial"));
+  auto merged = vlm2vec::models::load_model(merged_dir, torch::kFloat32, torch::kCPU);
+  EXPECT_TRUE(torch::allclose(merged->encode(batch, true), adapted, 1e-5, 1e-5));
+  // The source directory is untouched.
+  auto base = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
+  EXPECT_GT((base->encode(batch, true) - adapted).abs().max().item<double>(), 1e-4);
+}
+
+TEST(Trainer, FullFineTuningSavesAModelDirectoryAndResumesExactly) {
+  TemporaryDirectory dir;
+  const auto model_dir = vlm2vec::testing::write_tiny_phi3v(dir.path(), 53);
+  auto options = small_options();
+  options.full = true;
+  options.learning_rate = 1e-3;
+  std::vector<ContrastiveChunks> batches;
+  for (uint64_t i = 0; i < 3; ++i) batches.push_back(contrastive(4, 0, 2, 60 + i));
+
+  auto straight_model = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
+  vlm2vec::training::Trainer straight(*straight_model, options);
+  std::vector<double> losses;
+  for (const auto& batch : batches) losses.push_back(straight.step(batch).loss);
+
+  auto first_model = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
+  vlm2vec::training::Trainer first(*first_model, options);
+  first.step(batches[0]);
+  first.step(batches[1]);
+  const auto checkpoint = (dir.path() / "checkpoint-2").string();
+  first.save(checkpoint, model_dir.string());
+  auto saved = vlm2vec::models::load_model(checkpoint + "/model", torch::kFloat32, torch::kCPU);
+  const auto probe = text_batch(2, 70);
+  EXPECT_TRUE(torch::allclose(saved->encode(probe, true), first_model->encode(probe, true), 1e-6, 1e-6));
+
+  auto second_model = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
+  vlm2vec::training::Trainer second(*second_model, options);
+  second.resume(checkpoint);
+  EXPECT_DOUBLE_EQ(second.step(batches[2]).loss, losses[2]);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "abi/guard.h"
 #include "abi/model_handle.h"
 #include "training/adapters.h"
+#include "training/model_writer.h"
 #include "training/trainer.h"
 #include "vlm2vec.h"
 
@@ -124,5 +125,17 @@ extern "C" int32_t vlm2vec_model_load_adapter(vlm2vec_model* model, const char* 
     vlm2vec::check_not_null(adapter_dir, "adapter_dir");
     vlm2vec::training::load_peft_adapter(adapter_dir, impl);
     if (merge != 0) vlm2vec::training::merge_adapters(impl);
+  });
+}
+
+extern "C" int32_t vlm2vec_model_save(const vlm2vec_model* model, const char* out_dir) {
+  return vlm2vec::abi::guarded([&] {
+    auto& impl = vlm2vec::abi::checked_model(const_cast<vlm2vec_model*>(model));
+    vlm2vec::check_not_null(out_dir, "out_dir");
+    for (const auto& layer : vlm2vec::training::linear_layers(impl)) {
+      vlm2vec::check_argument(layer->adapter() == nullptr,
+                              "layer " + layer->name() + " has an unmerged adapter: load the adapter with merge, or save the adapter itself");
+    }
+    vlm2vec::training::save_model_directory(impl, out_dir);
   });
 }

@@ -96,7 +96,9 @@ torch::Tensor Checkpoint::take(const std::string& name, const std::vector<int64_
     return placeholder();
   }
   parameter_count_ += stored.numel();
-  return stored.to(device_, dtype_);
+  auto tensor = stored.to(device_, dtype_);
+  handed_out_[name] = tensor;
+  return tensor;
 }
 
 void Checkpoint::finish() const {

@@ -37,6 +37,10 @@ class Checkpoint {
   // an embedding model), so they are not reported as unused.
   void ignore(const std::string& name) { taken_.insert(name); }
 
+  // Every tensor take() handed out, by name: the same tensors the model's parameters hold, so
+  // a model can be written back with its current values (training/model_writer.h).
+  const std::map<std::string, torch::Tensor>& handed_out() const { return handed_out_; }
+
   // Throws a VLM2VEC_ERR_BAD_MODEL error naming every missing or mis-shaped tensor.
   void finish() const;
 
@@ -52,6 +56,7 @@ class Checkpoint {
   std::vector<std::shared_ptr<SafetensorsFile>> files_;
   std::map<std::string, size_t> file_of_;
   std::set<std::string> taken_;
+  std::map<std::string, torch::Tensor> handed_out_;
   std::vector<std::string> problems_;
   int64_t parameter_count_ = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@ class EmbeddingModel {
 
   // Text written once at load time: tensors found but not used, and similar notes.
   const std::string& load_report() const { return load_report_; }
+
+  // The checkpoint tensors the model's parameters are, by their checkpoint names (set by the
+  // loader); trained or merged values show through, so the model can be written back.
+  const std::map<std::string, torch::Tensor>& weights() const { return weights_; }
+  void set_weights(std::map<std::string, torch::Tensor> weights) { weights_ = std::move(weights); }
+  // The directory the model was loaded from.
+  const std::string& source_directory() const { return source_directory_; }
+  void set_source_directory(std::string directory) { source_directory_ = std::move(directory); }
   void set_load_report(std::string report) { load_report_ = std::move(report); }
 
  protected:
@@ -51,6 +60,8 @@ class EmbeddingModel {
 
  private:
   std::string load_report_;
+  std::map<std::string, torch::Tensor> weights_;
+  std::string source_directory_;
 };
 
 // Checks the batch tensors' shapes and the token ids against the vocabulary, naming what is

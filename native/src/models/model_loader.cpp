@@ -62,6 +62,8 @@ std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::
   info.dtype = dtype;
   info.device = device;
   model->set_load_report(unused_report(checkpoint, model_type));
+  model->set_weights(checkpoint.handed_out());
+  model->set_source_directory(directory);
   // Inference mode until a trainer switches it: adapter dropout must be off when encoding.
   if (auto* module = dynamic_cast<torch::nn::Module*>(model.get())) module->eval();
   return model;

@@ -7,6 +7,8 @@
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "io/json_file.h"
+#include "io/checkpoint.h"
+#include "training/model_writer.h"
 #include "training/rng_state.h"
 
 namespace vlm2vec::training {
@@ -86,9 +88,6 @@ StepStats Trainer::step(const ContrastiveChunks& batch) {
 }
 
 void Trainer::save(const std::string& directory, const std::string& base_model) const {
-  if (options_.full) {
-    throw Error(VLM2VEC_ERR_UNSUPPORTED, "saving a fully fine-tuned model is not built yet: train adapters (LoRA/DoRA)");
-  }
   namespace fs = std::filesystem;
   const fs::path target(directory);
   const fs::path building = target.string() + ".partial";
@@ -97,7 +96,11 @@ void Trainer::save(const std::string& directory, const std::string& base_model) 
   fs::create_directories(building, error);
   if (error) throw Error(VLM2VEC_ERR_IO, "cannot write checkpoint " + directory + ": " + error.message());
   try {
-    save_peft_adapter(building.string(), options_.adapter, adapted_, base_model);
+    if (options_.full) {
+      save_model_directory(model_, (building / "model").string());
+    } else {
+      save_peft_adapter(building.string(), options_.adapter, adapted_, base_model);
+    }
     torch::serialize::OutputArchive archive;
     optimizer_->save(archive);
     const RngState rng = RngState::capture();
@@ -124,9 +127,24 @@ void Trainer::save(const std::string& directory, const std::string& base_model) 
   fs::remove_all(old, error);
 }
 
+void Trainer::load_model_weights(const std::string& directory) {
+  io::Checkpoint stored(directory, torch::kFloat32, torch::kCPU);
+  torch::NoGradGuard no_grad;
+  for (const auto& [name, tensor] : model_.weights()) {
+    if (!stored.contains(name)) throw Error(VLM2VEC_ERR_BAD_MODEL, directory + " lacks the tensor " + name);
+    const auto saved = stored.raw(name);
+    if (saved.sizes() != tensor.sizes()) throw Error(VLM2VEC_ERR_BAD_MODEL, directory + ": " + name + " has another shape");
+    const_cast<torch::Tensor&>(tensor).copy_(saved);
+  }
+}
+
 void Trainer::resume(const std::string& directory) {
   const auto state = io::read_json_file(directory + "/trainer_state.json");
-  if (!options_.full) load_adapter_tensors(directory + "/adapter_model.safetensors", adapted_);
+  if (options_.full) {
+    load_model_weights(directory + "/model");
+  } else {
+    load_adapter_tensors(directory + "/adapter_model.safetensors", adapted_);
+  }
   torch::serialize::InputArchive archive;
   archive.load_from(directory + "/trainer_state.pt");
   optimizer_->load(archive);

@@ -43,8 +43,9 @@ class Trainer {
   StepStats step(const ContrastiveChunks& batch);
 
   // Writes directory/ (created atomically: built beside it, then renamed; an existing
-  // directory of that name is replaced only once the new one is complete): the PEFT adapter
-  // and trainer_state.pt / trainer_state.json.
+  // directory of that name is replaced only once the new one is complete): the PEFT adapter,
+  // or with full fine-tuning the whole model as directory/model/, and trainer_state.pt /
+  // trainer_state.json.
   void save(const std::string& directory, const std::string& base_model) const;
 
   // Restores adapter tensors, optimizer moments, step and RNG from a saved directory.
@@ -56,6 +57,8 @@ class Trainer {
   const TrainerOptions& options() const { return options_; }
 
  private:
+  void load_model_weights(const std::string& directory);
+
   models::EmbeddingModel& model_;
   TrainerOptions options_;
   std::vector<std::shared_ptr<models::Linear>> adapted_;

@@ -120,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dora", description = "DoRA (magnitude vector) instead of plain LoRA.")
     private boolean dora;
 
-    @Option(names = "--full", description = "Full fine-tuning instead of adapters (fp32).")
+    @Option(names = "--full", description = "Full fine-tuning instead of adapters (fp32); checkpoints hold the whole model.")
     private boolean full;
 
     @Option(names = "--targets", split = ",", description = "Module name suffixes to adapt; default: the architecture's.")
@@ -160,9 +160,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        if (full) {
-            throw new IllegalArgumentException("--full: saving fully fine-tuned checkpoints is not built yet; train adapters");
-        }
         Files.createDirectories(output);
         boolean synthetic = data == null;
         Path trainData = synthetic ? MmebMini.trainSplit(err) : data;
@@ -215,7 +212,8 @@ final class TrainCommand implements Callable<Integer> {
                     @Override
                     public void evaluate(long step, Path checkpoint) {
                         if (eval != null) {
-                            evaluateQuietly(base, checkpoint, eval, output.resolve("eval-step-" + step), err);
+                            evaluateQuietly(full ? checkpoint.resolve("model") : base, full ? null : checkpoint, eval,
+                                    output.resolve("eval-step-" + step), err);
                         }
                     }
                 });
@@ -231,7 +229,9 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         if (eval != null && !noEval) {
             MmebSummary before = evaluate(base, null, eval, output.resolve("eval-before"), err);
-            MmebSummary after = evaluate(base, last, eval, output.resolve("eval-after"), err);
+            // Adapters apply to the base model; a full fine-tune's checkpoint holds the whole model.
+            MmebSummary after = full ? evaluate(last.resolve("model"), null, eval, output.resolve("eval-after"), err)
+                    : evaluate(base, last, eval, output.resolve("eval-after"), err);
             printTable(before, after, out);
         }
         return 0;
@@ -254,12 +254,12 @@ final class TrainCommand implements Callable<Integer> {
                 RankingScope.CANDIDATES, err);
     }
 
-    private void evaluateQuietly(Path base, Path adapter, Path eval, Path into, PrintWriter err) {
+    private void evaluateQuietly(Path base, @Nullable Path adapter, Path eval, Path into, PrintWriter err) {
         try {
             MmebSummary summary = evaluate(base, adapter, eval, into, err);
-            err.printf("eval at %s: overall Precision@1 %.1f%%%n", adapter.getFileName(), 100 * summary.overall().orElse(0));
+            err.printf("eval at %s: overall Precision@1 %.1f%%%n", into.getFileName(), 100 * summary.overall().orElse(0));
         } catch (IOException e) {
-            err.println("eval at " + adapter.getFileName() + " failed: " + e.getMessage());
+            err.println("eval at " + into.getFileName() + " failed: " + e.getMessage());
         }
     }
 

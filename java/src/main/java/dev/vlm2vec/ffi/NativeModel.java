@@ -121,6 +121,20 @@ public final class NativeModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes this model with its current weights (e.g. after {@link #loadAdapter} with merge)
+     * as a model directory in the Hugging Face layout, which loads like any model.
+     *
+     * @throws NativeException when an adapter is attached but not merged, or the directory
+     *     cannot be written (an existing one is replaced only once the new one is complete)
+     */
+    public synchronized void save(Path directory) {
+        try (Arena call = Arena.ofConfined()) {
+            NativeException.check(vlm2vec_h.vlm2vec_model_save(handle.get(),
+                    call.allocateFrom(directory.toAbsolutePath().toString())), "saving the model to " + directory);
+        }
+    }
+
     /** The live native handle, for a {@link NativeTrainer} on this model. */
     MemorySegment handle() {
         return handle.get();

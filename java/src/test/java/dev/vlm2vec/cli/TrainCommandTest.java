@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlm2vec.ffi.ModelBatch;
+import dev.vlm2vec.ffi.ModelDType;
+import dev.vlm2vec.ffi.NativeModel;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,6 +103,37 @@ class TrainCommandTest {
         CliRun unknown = CliRun.of("train", "--config", config.toString(), "--output", directory.resolve("b").toString());
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.err().contains("unknown setting 'learning_rate'"), unknown.err());
+    }
+
+    @Test
+    void mergedAdaptersAndFullFineTunesLoadLikeAnyModel(@TempDir Path directory) throws Exception {
+        Path data = directory.resolve("mini");
+        assertEquals(0, CliRun.of("make-synthetic", "--out", data.toString(), "--size", "8").exitCode());
+        Path run = directory.resolve("lora");
+        CliRun train = CliRun.of("train", "--data", data.resolve("train").toString(), "--output", run.toString(),
+                "--steps", "2", "--batch-size", "4", "--gc-chunk", "2", "--no-eval", "--datasets", "MINI-ShapeClass");
+        assertEquals(0, train.exitCode(), train.err());
+        Path merged = directory.resolve("merged");
+        CliRun merge = CliRun.of("merge", "--model", run.resolve("base-model").toString(), "--adapter",
+                run.resolve("checkpoint-2").toString(), "--out", merged.toString());
+        assertEquals(0, merge.exitCode(), merge.err());
+        try (NativeModel fromMerged = NativeModel.load(merged, "cpu", ModelDType.FLOAT32);
+                NativeModel withAdapter = NativeModel.load(run.resolve("base-model"), "cpu", ModelDType.FLOAT32);
+                Arena arena = Arena.ofConfined()) {
+            withAdapter.loadAdapter(run.resolve("checkpoint-2"), false);
+            ModelBatch batch = ModelBatch.ofText(new long[][] {{1, 20, 30, 40}}, new long[][] {{1, 1, 1, 1}}, arena);
+            float[] a = fromMerged.encode(batch, true), b = withAdapter.encode(batch, true);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 1e-5, "element " + i);
+            }
+        }
+        Path fullRun = directory.resolve("full");
+        CliRun full = CliRun.of("train", "--data", data.resolve("train").toString(), "--output", fullRun.toString(),
+                "--steps", "1", "--batch-size", "4", "--full", "--lr", "1e-4", "--no-eval", "--datasets", "MINI-ShapeClass");
+        assertEquals(0, full.exitCode(), full.err());
+        try (NativeModel model = NativeModel.load(fullRun.resolve("checkpoint-1").resolve("model"), "cpu", ModelDType.FLOAT32)) {
+            assertEquals("phi3_v", model.info().architecture());
+        }
     }
 
     private static void deleteRecursively(Path path) throws Exception {

@@ -1700,4 +1700,64 @@ public class vlm2vec_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static class vlm2vec_model_save {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vlm2vec_h.C_INT,
+            vlm2vec_h.C_POINTER,
+            vlm2vec_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vlm2vec_h.findOrThrow("vlm2vec_model_save");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_save(const vlm2vec_model *model, const char *out_dir)
+     * }
+     */
+    public static FunctionDescriptor vlm2vec_model_save$descriptor() {
+        return vlm2vec_model_save.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_save(const vlm2vec_model *model, const char *out_dir)
+     * }
+     */
+    public static MethodHandle vlm2vec_model_save$handle() {
+        return vlm2vec_model_save.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_save(const vlm2vec_model *model, const char *out_dir)
+     * }
+     */
+    public static MemorySegment vlm2vec_model_save$address() {
+        return vlm2vec_model_save.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vlm2vec_model_save(const vlm2vec_model *model, const char *out_dir)
+     * }
+     */
+    public static int vlm2vec_model_save(MemorySegment model, MemorySegment out_dir) {
+        var mh$ = vlm2vec_model_save.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vlm2vec_model_save", model, out_dir);
+            }
+            return (int)mh$.invokeExact(model, out_dir);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
