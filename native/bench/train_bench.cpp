@@ -1,0 +1,184 @@
+// Training benchmarks on the CPU, each measurement in a forked child so its peak resident
+// memory (ru_maxrss, reported by wait4) is its own:
+//   infonce   fused InfoNCE (the CPU twin: strips, one pass) vs the unfused libtorch
+//             formulation (matmul, log_softmax, nll, autograd backward) at B x D; time ratio
+//             and peak RSS (inputs included in both).
+//   gradcache one training step of a small Phi-3.5-V-shaped model (LM 256 x 4 layers, text of
+//             48 tokens, DoRA r 8): batch 256 with GradCache chunk 8, batch 256 plain, batch 8 plain.
+// Usage: vlm2vec_train_bench [infonce|gradcache|all] [--sizes 1024x1024,4096x3072,...]
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/model_loader.h"
+#include "models/tiny_checkpoint.h"
+#include "ops/fused_infonce.h"
+#include "training/trainer.h"
+
+namespace {
+
+struct Measurement {
+  double seconds = 0.0;
+  double peak_mib = 0.0;
+  bool ok = false;
+};
+
+// Runs body in a child process; the child reports its time through a pipe. The parent never
+// runs libtorch ops itself, so each child starts with a fresh OpenMP thread pool.
+Measurement in_child(const std::function<double()>& body) {
+  int fds[2];
+  if (pipe(fds) != 0) return {};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    const double seconds = body();
+    (void)!write(fds[1], &seconds, sizeof seconds);
+    _exit(0);
+  }
+  close(fds[1]);
+  Measurement m;
+  const bool got = read(fds[0], &m.seconds, sizeof m.seconds) == sizeof m.seconds;
+  close(fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  m.peak_mib = usage.ru_maxrss / 1024.0;
+  m.ok = got && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return m;
+}
+
+double timed(const std::function<void()>& fn, int repeats) {
+  fn();  // warm-up
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < repeats; ++i) fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / repeats;
+}
+
+void bench_infonce(const std::vector<std::pair<int64_t, int64_t>>& sizes) {
+  std::printf("| B | D | fused s | unfused s | unfused/fused time | fused peak MiB | unfused peak MiB |\n");
+  std::printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (const auto& [batch, dim] : sizes) {
+    auto inputs = [batch = batch, dim = dim] {
+      torch::manual_seed(1);
+      namespace F = torch::nn::functional;
+      return std::make_pair(F::normalize(torch::randn({batch, dim}), F::NormalizeFuncOptions().dim(1)),
+                            F::normalize(torch::randn({batch, dim}), F::NormalizeFuncOptions().dim(1)));
+    };
+    const int repeats = batch >= 8192 ? 1 : 3;
+    const auto fused = in_child([&] {
+      const auto [q, t] = inputs();
+      return timed([&] { vlm2vec::ops::infonce_forward_backward(q, t, 0.02); }, repeats);
+    });
+    const auto unfused = in_child([&] {
+      const auto [q0, t0] = inputs();
+      return timed([&] {
+        auto q = q0.clone().requires_grad_(true), t = t0.clone().requires_grad_(true);
+        const auto logits = q.matmul(t.t()) / 0.02;
+        const auto loss = torch::nn::functional::nll_loss(torch::log_softmax(logits, 1), torch::arange(batch));
+        loss.backward();
+      }, repeats);
+    });
+    std::printf("| %lld | %lld | %.3f | %.3f | %.2fx | %.0f | %.0f |\n", static_cast<long long>(batch),
+                static_cast<long long>(dim), fused.seconds, unfused.seconds, unfused.seconds / fused.seconds,
+                fused.peak_mib, unfused.peak_mib);
+    std::fflush(stdout);
+  }
+}
+
+vlm2vec::models::EncodeBatch text_batch(int64_t rows, int64_t seq, uint64_t seed) {
+  torch::manual_seed(seed);
+  vlm2vec::models::EncodeBatch batch;
+  batch.input_ids = torch::randint(1, 500, {rows, seq}, torch::kLong);
+  batch.attention_mask = torch::ones({rows, seq}, torch::kLong);
+  return batch;
+}
+
+std::vector<vlm2vec::models::EncodeBatch> chunked(const vlm2vec::models::EncodeBatch& batch, int64_t chunk) {
+  std::vector<vlm2vec::models::EncodeBatch> chunks;
+  for (int64_t first = 0; first < batch.input_ids.size(0); first += chunk) {
+    const int64_t rows = std::min(chunk, batch.input_ids.size(0) - first);
+    chunks.push_back({batch.input_ids.narrow(0, first, rows), batch.attention_mask.narrow(0, first, rows), {}, {}});
+  }
+  return chunks;
+}
+
+void bench_grad_cache() {
+  const auto directory = std::filesystem::temp_directory_path() / "vlm2vec-train-bench-model";
+  vlm2vec::models::TinyPhi3VOptions o;
+  o.hidden = 256, o.layers = 4, o.heads = 4, o.kv_heads = 4, o.intermediate = 768;
+  // Written in a child too: libtorch's OpenMP pool does not survive fork() once the parent used it.
+  in_child([&] {
+    vlm2vec::models::write_tiny_phi3v(directory.string(), o);
+    return 0.0;
+  });
+  const int64_t seq = 48;
+  struct Case {
+    const char* name;
+    int64_t batch, chunk;
+    bool grad_cache;
+  };
+  std::printf("| run | batch | chunk | step s | peak MiB |\n|---|---:|---:|---:|---:|\n");
+  std::vector<Measurement> results;
+  for (const Case c : {Case{"GradCache", 256, 8, true}, Case{"plain", 256, 256, false}, Case{"plain", 8, 8, false}}) {
+    const auto m = in_child([&] {
+      auto model = vlm2vec::models::load_model(directory.string(), torch::kFloat32, torch::kCPU);
+      vlm2vec::training::TrainerOptions options;
+      options.learning_rate = 1e-4;
+      options.total_steps = 10;
+      options.grad_cache = c.grad_cache;
+      options.adapter = {vlm2vec::models::LoraSettings{8, 16.0, 0.1, true}, {}};
+      vlm2vec::training::Trainer trainer(*model, options);
+      vlm2vec::training::ContrastiveChunks batch;
+      batch.queries = chunked(text_batch(c.batch, seq, 1), c.chunk);
+      batch.targets = chunked(text_batch(c.batch, seq, 2), c.chunk);
+      return timed([&] { trainer.step(batch); }, 2);
+    });
+    results.push_back(m);
+    std::printf("| %s | %lld | %lld | %.3f | %.0f |\n", c.name, static_cast<long long>(c.batch),
+                static_cast<long long>(c.chunk), m.seconds, m.peak_mib);
+    std::fflush(stdout);
+  }
+  std::printf("\nGradCache 256/8 vs plain 8: peak %.2fx; vs plain 256: step time %.2fx, peak %.2fx\n",
+              results[0].peak_mib / results[2].peak_mib, results[0].seconds / results[1].seconds,
+              results[0].peak_mib / results[1].peak_mib);
+  std::filesystem::remove_all(directory);
+}
+
+std::vector<std::pair<int64_t, int64_t>> parse_sizes(const std::string& text) {
+  std::vector<std::pair<int64_t, int64_t>> sizes;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto x = item.find('x');
+    sizes.emplace_back(std::stoll(item.substr(0, x)), std::stoll(item.substr(x + 1)));
+  }
+  return sizes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string what = argc > 1 ? argv[1] : "all";
+  std::string sizes = "1024x1024,1024x3072,4096x1024,4096x3072,16384x1024,16384x3072";
+  for (int i = 2; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--sizes") == 0) sizes = argv[i + 1];
+  }
+  std::printf("CPU, %d threads\n\n", at::get_num_threads());
+  if (what == "infonce" || what == "all") bench_infonce(parse_sizes(sizes));
+  if (what == "gradcache" || what == "all") {
+    std::printf("\n");
+    bench_grad_cache();
+  }
+  return 0;
+}
