@@ -198,7 +198,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainingRun run = new TrainingRun(trainer, encoder, set, new TrainingRun.Settings(steps, batchSize, gcChunk,
                     hardNegatives, saveEvery, evalEvery, output, root, base.toAbsolutePath().toString()));
-            Thread hook = new Thread(run::stop, "vlm2vec-train-stop");
+            // Ctrl-C (or SIGTERM): finish the step in progress, save, and only then let the JVM exit.
+            Thread hook = new Thread(() -> {
+                run.stop();
+                try {
+                    run.awaitFinished(Duration.ofMinutes(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vlm2vec-train-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             Progress progress = new Progress(err, "train", steps);
             try {

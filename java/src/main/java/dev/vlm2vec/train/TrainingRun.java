@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +53,7 @@ public final class TrainingRun {
     private final TrainingSet data;
     private final Settings settings;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     public TrainingRun(NativeTrainer trainer, InputEncoder encoder, TrainingSet data, Settings settings) {
         this.trainer = trainer;
@@ -82,6 +86,15 @@ public final class TrainingRun {
     /** Asks the loop to write a checkpoint and return after the step in progress. */
     public void stop() {
         stopRequested.set(true);
+    }
+
+    /**
+     * Waits until {@link #run} has returned (its checkpoint written), at most {@code timeout};
+     * a shutdown hook calls this after {@link #stop} so that the JVM exits only once the
+     * checkpoint is on disk.
+     */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -138,6 +151,7 @@ public final class TrainingRun {
             }
         } finally {
             loader.shutdownNow();
+            finished.countDown();
         }
         return last;
     }
