@@ -6,7 +6,8 @@
 #   2. runs every kernel against its CPU twin and a float64 reference (parity tests);
 #   3. prints the benchmark table (cuda-kernels/bench/kernel_bench.cpp);
 #   4. runs compute-sanitizer (memcheck) once over a small case of each kernel;
-#   5. builds the whole libvlm2vec against that libtorch (does it compile on torch 2.x?).
+#   5. builds the whole libvlm2vec against that libtorch (does it compile on torch 2.x?) and
+#      checks a GradCache training step on the GPU against the plain step (CUDA RNG replay).
 # Writes gpu-check.log and bench.md to $OUT (the device tool's output folder) or build/gpu-check.
 #
 # Prepare here, once: cuda-kernels/test/stage-device-deps.sh (the device lacks nlohmann-json
@@ -63,7 +64,8 @@ step "compute-sanitizer memcheck, parity (one small case per kernel)" \
     --gtest_filter='Shapes/InfoNceKernel.MatchesTwinAndFloat64/case0:Shapes/InfoNceKernel.MatchesTwinAndFloat64/case5:PoolNormalizeBackwardKernel.*:Shapes/LoraKernel.MatchesFloat64/case1:Shapes/LoraKernel.MatchesFloat64/case2'
 step "compute-sanitizer memcheck, pooling forward" \
     timeout 60 compute-sanitizer --tool memcheck --error-exitcode 3 "$tests/vlm2vec_kernel_gpu_tests"
-step "build libvlm2vec on this libtorch" timeout 200 cmake --build "$build" -j "$jobs" --target vlm2vec
+step "build libvlm2vec on this libtorch" timeout 200 cmake --build "$build" -j "$jobs" --target vlm2vec vlm2vec_train_bench
+step "GradCache on CUDA (RNG replay) equals the plain step" "$build/native/vlm2vec_train_bench" cuda-gradcache
 
 if ((${#failed[@]})); then
     echo "gpu-check: FAILED steps: ${failed[*]}"

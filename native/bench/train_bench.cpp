@@ -5,7 +5,9 @@
 //             and peak RSS (inputs included in both).
 //   gradcache one training step of a small Phi-3.5-V-shaped model (LM 256 x 4 layers, text of
 //             48 tokens, DoRA r 8): batch 256 with GradCache chunk 8, batch 256 plain, batch 8 plain.
-// Usage: vlm2vec_train_bench [infonce|gradcache|all] [--sizes 1024x1024,4096x3072,...]
+//   cuda-gradcache (a check, for gpu-check.sh): on a CUDA device, a DoRA model with dropout; the
+//             GradCache step's parameter gradients must equal the plain step's (CUDA RNG replay).
+// Usage: vlm2vec_train_bench [infonce|gradcache|all|cuda-gradcache] [--sizes 1024x1024,4096x3072,...]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,6 +157,48 @@ void bench_grad_cache() {
   std::filesystem::remove_all(directory);
 }
 
+// Returns the process exit status: 0 when the gradients agree within 1e-4 (relative to the largest).
+int check_cuda_grad_cache() {
+  if (!torch::cuda::is_available()) {
+    std::printf("cuda-gradcache: no CUDA device, skipped\n");
+    return 0;
+  }
+  const auto directory = std::filesystem::temp_directory_path() / "vlm2vec-cuda-gradcache-model";
+  vlm2vec::models::write_tiny_phi3v(directory.string(), vlm2vec::models::TinyPhi3VOptions{});
+  auto model = vlm2vec::models::load_model(directory.string(), torch::kFloat32, torch::Device("cuda"));
+  const auto layers = vlm2vec::training::attach_adapters(
+      *model, {vlm2vec::models::LoraSettings{4, 8.0, 0.1, true}, vlm2vec::training::default_targets("phi3_v")});
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& layer : layers) layer->adapter()->lora_b().normal_(0.0, 0.05);
+  }
+  const auto parameters = vlm2vec::training::adapter_parameters(layers);
+  dynamic_cast<torch::nn::Module&>(*model).train(true);
+  vlm2vec::training::ContrastiveChunks batch;
+  batch.queries = chunked(text_batch(8, 12, 1), 2);
+  batch.targets = chunked(text_batch(8, 12, 2), 3);
+  auto gradients = [&](bool grad_cache) {
+    for (auto p : parameters) p.mutable_grad() = torch::Tensor();
+    torch::manual_seed(5);
+    torch::cuda::manual_seed_all(5);
+    vlm2vec::training::contrastive_backward(*model, batch, 0.05, grad_cache);
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : parameters) grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+    return grads;
+  };
+  const auto plain = gradients(false), cached = gradients(true);
+  double worst = 0.0, largest = 0.0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    worst = std::max(worst, (plain[i] - cached[i]).abs().max().item<double>());
+    largest = std::max(largest, plain[i].abs().max().item<double>());
+  }
+  const double relative = worst / std::max(largest, 1e-30);
+  std::printf("cuda-gradcache: DoRA dropout 0.1 on %s, GradCache vs plain max relative gradient error %.3g: %s\n",
+              torch::cuda::device_count() > 0 ? "cuda:0" : "?", relative, relative < 1e-4 && largest > 0 ? "PASS" : "FAIL");
+  std::filesystem::remove_all(directory);
+  return relative < 1e-4 && largest > 0 ? 0 : 1;
+}
+
 std::vector<std::pair<int64_t, int64_t>> parse_sizes(const std::string& text) {
   std::vector<std::pair<int64_t, int64_t>> sizes;
   std::stringstream stream(text);
@@ -170,6 +214,7 @@ std::vector<std::pair<int64_t, int64_t>> parse_sizes(const std::string& text) {
 
 int main(int argc, char** argv) {
   std::string what = argc > 1 ? argv[1] : "all";
+  if (what == "cuda-gradcache") return check_cuda_grad_cache();
   std::string sizes = "1024x1024,1024x3072,4096x1024,4096x3072,16384x1024,16384x3072";
   for (int i = 2; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--sizes") == 0) sizes = argv[i + 1];
