@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "io/file_system.h"
 #include "models/model_loader.h"
 #include "models/tiny_checkpoint.h"
 #include "ops/fused_infonce.h"
@@ -154,7 +155,7 @@ void bench_grad_cache() {
   std::printf("\nGradCache 256/8 vs plain 8: peak %.2fx; vs plain 256: step time %.2fx, peak %.2fx\n",
               results[0].peak_mib / results[2].peak_mib, results[0].seconds / results[1].seconds,
               results[0].peak_mib / results[1].peak_mib);
-  std::filesystem::remove_all(directory);
+  vlm2vec::io::remove_tree(directory.string());
 }
 
 // Returns the process exit status: 0 when the gradients agree within 1e-4 (relative to the largest).
@@ -195,7 +196,7 @@ int check_cuda_grad_cache() {
   const double relative = worst / std::max(largest, 1e-30);
   std::printf("cuda-gradcache: DoRA dropout 0.1 on %s, GradCache vs plain max relative gradient error %.3g: %s\n",
               torch::cuda::device_count() > 0 ? "cuda:0" : "?", relative, relative < 1e-4 && largest > 0 ? "PASS" : "FAIL");
-  std::filesystem::remove_all(directory);
+  vlm2vec::io::remove_tree(directory.string());
   return relative < 1e-4 && largest > 0 ? 0 : 1;
 }
 

@@ -1,6 +1,5 @@
 #include "training/adapters.h"
 
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -8,6 +7,7 @@
 
 #include "common/error.h"
 #include "io/atomic_file.h"
+#include "io/file_system.h"
 #include "io/json_file.h"
 #include "io/safetensors.h"
 
@@ -93,9 +93,7 @@ std::vector<torch::Tensor> adapter_parameters(const std::vector<std::shared_ptr<
 
 void save_peft_adapter(const std::string& directory, const AdapterSpec& spec,
                        const std::vector<std::shared_ptr<models::Linear>>& layers, const std::string& base_model) {
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error) throw Error(VLM2VEC_ERR_IO, "cannot create adapter directory " + directory + ": " + error.message());
+  io::make_directories(directory);
   std::map<std::string, torch::Tensor> tensors;
   for (const auto& layer : layers) {
     auto& adapter = *layer->adapter();

@@ -1,13 +1,13 @@
 #include "training/trainer.h"
 
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/atomic_file.h"
-#include "io/json_file.h"
 #include "io/checkpoint.h"
+#include "io/file_system.h"
+#include "io/json_file.h"
 #include "training/model_writer.h"
 #include "training/rng_state.h"
 
@@ -88,43 +88,33 @@ StepStats Trainer::step(const ContrastiveChunks& batch) {
 }
 
 void Trainer::save(const std::string& directory, const std::string& base_model) const {
-  namespace fs = std::filesystem;
-  const fs::path target(directory);
-  const fs::path building = target.string() + ".partial";
-  std::error_code error;
-  fs::remove_all(building, error);
-  fs::create_directories(building, error);
-  if (error) throw Error(VLM2VEC_ERR_IO, "cannot write checkpoint " + directory + ": " + error.message());
+  const std::string building = directory + ".partial";
+  io::fresh_directory(building);
   try {
     if (options_.full) {
-      save_model_directory(model_, (building / "model").string());
+      save_model_directory(model_, building + "/model");
     } else {
-      save_peft_adapter(building.string(), options_.adapter, adapted_, base_model);
+      save_peft_adapter(building, options_.adapter, adapted_, base_model);
     }
     torch::serialize::OutputArchive archive;
     optimizer_->save(archive);
     const RngState rng = RngState::capture();
     archive.write("rng_cpu", rng.cpu);
     if (rng.cuda.defined()) archive.write("rng_cuda", rng.cuda);
-    archive.save_to((building / "trainer_state.pt").string());
+    archive.save_to(building + "/trainer_state.pt");
     const nlohmann::json state = {{"step", step_},
                                   {"total_steps", options_.total_steps},
                                   {"learning_rate", options_.learning_rate},
                                   {"warmup_steps", options_.warmup_steps},
                                   {"temperature", options_.temperature},
                                   {"seed", options_.seed}};
-    io::write_text_file((building / "trainer_state.json").string(), state.dump(2) + "\n");
+    io::write_text_file(building + "/trainer_state.json", state.dump(2) + "\n");
   } catch (...) {
-    fs::remove_all(building, error);
+    io::remove_tree(building);
     throw;
   }
-  // Replace the old directory of this name only now that the new one is complete.
-  const fs::path old = target.string() + ".old";
-  fs::remove_all(old, error);
-  if (fs::exists(target)) fs::rename(target, old, error);
-  fs::rename(building, target, error);
-  if (error) throw Error(VLM2VEC_ERR_IO, "cannot move checkpoint into place at " + directory + ": " + error.message());
-  fs::remove_all(old, error);
+  // The old checkpoint of this name is replaced only now that the new one is complete.
+  io::replace_directory(building, directory);
 }
 
 void Trainer::load_model_weights(const std::string& directory) {
