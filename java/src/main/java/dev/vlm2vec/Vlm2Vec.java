@@ -49,7 +49,7 @@ public final class Vlm2Vec {
             if (adapter != null) {
                 model.loadAdapter(adapter, true);
             }
-            return new Embedder(model, inputEncoder(modelDirectory, model, options), options);
+            return new Embedder(model, inputEncoder(modelDirectory, model, options, 0), options);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -58,12 +58,26 @@ public final class Vlm2Vec {
 
     /** The input pipeline (prompt layout, tokenizer, image processor) of the model in {@code modelDirectory}. */
     public static InputEncoder inputEncoder(Path modelDirectory, NativeModel model, EmbedderOptions options) {
+        return inputEncoder(modelDirectory, model, options, 0);
+    }
+
+    /**
+     * As {@link #inputEncoder(Path, NativeModel, EmbedderOptions)}, with Phi-3.5-V's number of
+     * HD crops per image set to {@code numCrops} instead of {@code preprocessor_config.json}'s
+     * (0: the file's). Other backbones have no such setting and reject one.
+     */
+    public static InputEncoder inputEncoder(Path modelDirectory, NativeModel model, EmbedderOptions options, int numCrops) {
         JsonNode config = readJson(modelDirectory.resolve("config.json"));
-        return encoder(config.path("model_type").asText(""), modelDirectory, config, model, options);
+        String modelType = config.path("model_type").asText("");
+        if (numCrops < 0 || (numCrops > 0 && !modelType.equals("phi3_v"))) {
+            throw new IllegalArgumentException("--num-crops " + numCrops + ": only Phi-3.5-V (phi3_v) takes a crop count >= 1, this model is "
+                    + modelType);
+        }
+        return encoder(modelType, modelDirectory, config, model, options, numCrops);
     }
 
     private static InputEncoder encoder(String modelType, Path directory, JsonNode config, NativeModel model,
-            EmbedderOptions options) {
+            EmbedderOptions options, int numCrops) {
         Path preprocessorFile = directory.resolve("preprocessor_config.json");
         JsonNode preprocessor = Files.isRegularFile(preprocessorFile) ? readJson(preprocessorFile) : config;
         Normalization normalization = new Normalization(floats(preprocessor.get("image_mean"), Normalization.CLIP.mean()),
@@ -71,7 +85,8 @@ public final class Vlm2Vec {
         int imageSize = (int) model.info().imageSize();
         return switch (modelType) {
             case "phi3_v" -> new Phi3VInputEncoder(Tokenizer.load(directory, config.path("pad_token_id").asLong(32000)),
-                    new Phi3VImageProcessor(preprocessor.path("num_crops").asInt(4), imageSize, normalization),
+                    new Phi3VImageProcessor(numCrops > 0 ? numCrops : preprocessor.path("num_crops").asInt(4), imageSize,
+                            normalization),
                     options.maxLength());
             case "llava_next" -> {
                 List<LlavaNextImageProcessor.Pinpoint> pinpoints = new ArrayList<>();

@@ -129,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-len", description = "Longest token sequence (0: no limit). Default: ${DEFAULT-VALUE}.")
     private int maxLen = 256;
 
+    @Option(names = "--num-crops", description = "Phi-3.5-V HD crops per image (0: preprocessor_config.json's). Default: ${DEFAULT-VALUE}.")
+    private int numCrops = 0;
+
     @Option(names = "--device", description = "cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
     private String device = "cpu";
 
@@ -183,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
                 dora, full, gcChunk > 0, warmup, steps, seed, targets);
         Path last;
         try (NativeModel nativeModel = NativeModel.load(base, device, ModelDType.parse(dtype));
-                InputEncoder encoder = Vlm2Vec.inputEncoder(base, nativeModel, embedderOptions);
+                InputEncoder encoder = Vlm2Vec.inputEncoder(base, nativeModel, embedderOptions, numCrops);
                 NativeTrainer trainer = NativeTrainer.create(nativeModel, options)) {
             long first = 0;
             if (resume) {

@@ -98,6 +98,14 @@ class TrainCommandTest {
                 directory.resolve("a").toString(), "--targets", "w_pack", "--steps", "1", "--batch-size", "4", "--no-eval");
         assertEquals(1, target.exitCode());
         assertTrue(target.err().contains("LoRA target 'w_pack' matches no linear layer"), target.err());
+        CliRun crops = CliRun.of("train", "--data", data.resolve("train").toString(), "--output",
+                directory.resolve("c").toString(), "--num-crops", "-2", "--steps", "1", "--batch-size", "4", "--no-eval");
+        assertEquals(1, crops.exitCode());
+        assertTrue(crops.err().contains("--num-crops -2"), crops.err());
+        CliRun oneCrop = CliRun.of("train", "--data", data.resolve("train").toString(), "--output",
+                directory.resolve("d").toString(), "--num-crops", "1", "--steps", "1", "--batch-size", "4", "--no-eval",
+                "--datasets", "MINI-ShapeClass");
+        assertEquals(0, oneCrop.exitCode(), oneCrop.err());
         Path config = directory.resolve("bad.json");
         Files.writeString(config, "{\"learning_rate\": 1}");
         CliRun unknown = CliRun.of("train", "--config", config.toString(), "--output", directory.resolve("b").toString());
