@@ -114,8 +114,9 @@ public final class TrainingRun {
             t.setDaemon(true);
             return t;
         });
+        Future<PreparedBatch> next = null;
         try {
-            Future<PreparedBatch> next = step < settings.steps() ? loader.submit(() -> prepare(firstStep)) : null;
+            next = step < settings.steps() ? loader.submit(() -> prepare(firstStep)) : null;
             while (next != null) {
                 PreparedBatch batch = await(next);
                 long index = step;
@@ -142,14 +143,14 @@ public final class TrainingRun {
                     listener.evaluate(step, last);
                 }
                 if (stopping) {
-                    if (next != null) {
-                        next.cancel(true);
-                        closeQuietly(next);
-                    }
                     break;
                 }
             }
         } finally {
+            if (next != null) {  // a prefetched batch nobody will train on (stop or failure)
+                next.cancel(true);
+                closeQuietly(next);
+            }
             loader.shutdownNow();
             finished.countDown();
         }
