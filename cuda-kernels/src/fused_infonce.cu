@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 
+#include "element_conversions.cuh"
 #include "gemm.h"
 #include "kernel_status.h"
 #include "vlm2vec_kernels.h"
@@ -24,15 +25,6 @@ namespace {
 
 constexpr int kRowThreads = 256;
 constexpr int kMeanThreads = 1024;
-
-template <class T>
-__device__ T from_float(float value);
-template <>
-__device__ float from_float<float>(float value) { return value; }
-template <>
-__device__ __nv_bfloat16 from_float<__nv_bfloat16>(float value) { return __float2bfloat16(value); }
-template <>
-__device__ __half from_float<__half>(float value) { return __float2half(value); }
 
 // (max, sum of exp(x - max)) pairs merge without overflow whatever the magnitudes.
 __device__ void merge_lse(float& max, float& sum, float other_max, float other_sum) {

@@ -5,6 +5,7 @@
 // 16-bit operands: 8 warps in a 2 x 4 grid, each owning 64 x 32 of the tile as 4 x 2 WMMA
 // 16x16x16 fragments with fp32 accumulators. fp32 operands: each thread owns an 8 x 8 block.
 #include "gemm.h"
+#include "element_conversions.cuh"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -35,24 +36,6 @@ struct Traits<__half> {
 };
 template <>
 struct Traits<__nv_bfloat16> : Traits<__half> {};
-
-template <class T>
-__device__ inline float to_float(T v);
-template <>
-__device__ inline float to_float<float>(float v) { return v; }
-template <>
-__device__ inline float to_float<__half>(__half v) { return __half2float(v); }
-template <>
-__device__ inline float to_float<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
-
-template <class T>
-__device__ inline T from_float(float v);
-template <>
-__device__ inline float from_float<float>(float v) { return v; }
-template <>
-__device__ inline __half from_float<__half>(float v) { return __float2half(v); }
-template <>
-__device__ inline __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16(v); }
 
 // A tile of kRows x kCols stored elements whose columns are contiguous in memory, moved from
 // global memory (rows [row0, row0 + kRows) x columns [col0, col0 + kCols) of a matrix with

@@ -74,7 +74,6 @@ extern "C" int32_t vlm2vec_trainer_create(vlm2vec_model* model, const vlm2vec_tr
     o.adapter.settings.dropout = options->lora_dropout;
     o.adapter.settings.dora = options->use_dora != 0;
     o.adapter.targets = split_targets(options->targets);
-    vlm2vec::check_argument(o.temperature > 0.0, "temperature must be positive");
     auto handle = std::make_unique<vlm2vec_trainer>();
     handle->impl = std::make_unique<vlm2vec::training::Trainer>(impl, o);
     *out = handle.release();

@@ -1,5 +1,7 @@
 #include "ops/cuda_kernel_bridge.h"
 
+#include "vlm2vec.h"
+
 #ifdef VLM2VEC_WITH_CUDA_KERNELS
 #include <ATen/cuda/CUDAContext.h>
 
@@ -10,6 +12,15 @@
 #endif
 
 namespace vlm2vec::ops {
+
+int32_t kernel_dtype(torch::ScalarType type) {
+  switch (type) {
+    case torch::kFloat32: return VLM2VEC_DTYPE_FLOAT32;
+    case torch::kBFloat16: return VLM2VEC_DTYPE_BFLOAT16;
+    case torch::kFloat16: return VLM2VEC_DTYPE_FLOAT16;
+    default: return -1;
+  }
+}
 
 bool use_cuda_kernels(const torch::Tensor& tensor) {
 #ifdef VLM2VEC_WITH_CUDA_KERNELS

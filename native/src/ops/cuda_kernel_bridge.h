@@ -11,6 +11,9 @@
 
 namespace vlm2vec::ops {
 
+// The kernels' vlm2vec_dtype code of a tensor type; -1 for types the kernels do not take.
+int32_t kernel_dtype(torch::ScalarType type);
+
 // True when tensor lives on CUDA and the kernels are linked into this build.
 bool use_cuda_kernels(const torch::Tensor& tensor);
 

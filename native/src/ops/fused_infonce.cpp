@@ -28,15 +28,6 @@ void check_inputs(const torch::Tensor& q, const torch::Tensor& t, double tempera
                  "InfoNCE: temperature must be positive, got " + std::to_string(temperature));
 }
 
-[[maybe_unused]] int32_t kernel_dtype(torch::ScalarType type) {
-  switch (type) {
-    case torch::kFloat32: return VLM2VEC_DTYPE_FLOAT32;
-    case torch::kBFloat16: return VLM2VEC_DTYPE_BFLOAT16;
-    case torch::kFloat16: return VLM2VEC_DTYPE_FLOAT16;
-    default: return -1;
-  }
-}
-
 enum class Pass { kForward, kBackward, kBoth };
 
 // The CPU twin: the same strips as the kernels, in libtorch ops (fp32; fp64 input stays fp64,

@@ -23,17 +23,6 @@ void check_shapes(const torch::Tensor& x, const torch::Tensor& wa, const torch::
                  "LoRA linear: x, wa and b must share one dtype");
 }
 
-#ifdef VLM2VEC_WITH_CUDA_KERNELS
-int32_t kernel_dtype(torch::ScalarType type) {
-  switch (type) {
-    case torch::kFloat32: return VLM2VEC_DTYPE_FLOAT32;
-    case torch::kBFloat16: return VLM2VEC_DTYPE_BFLOAT16;
-    case torch::kFloat16: return VLM2VEC_DTYPE_FLOAT16;
-    default: return -1;
-  }
-}
-#endif
-
 }  // namespace
 
 torch::Tensor lora_forward(const torch::Tensor& x, const torch::Tensor& wa, const torch::Tensor& b, double scale) {

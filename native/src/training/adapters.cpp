@@ -16,12 +16,6 @@ namespace {
 
 const std::string kPrefix = "base_model.model.";
 
-torch::nn::Module& as_module(models::EmbeddingModel& model) {
-  auto* module = dynamic_cast<torch::nn::Module*>(&model);
-  check_argument(module != nullptr, "this model cannot be trained: it is not a module tree");
-  return *module;
-}
-
 bool matches(const std::string& name, const std::string& target) {
   return name == target ||
          (name.size() > target.size() && name.compare(name.size() - target.size(), target.size(), target) == 0 &&
@@ -35,6 +29,12 @@ std::string suffix_of(const std::string& name) {
 
 }  // namespace
 
+torch::nn::Module& module_of(models::EmbeddingModel& model) {
+  auto* module = dynamic_cast<torch::nn::Module*>(&model);
+  check_argument(module != nullptr, "this model cannot be trained: it is not a module tree");
+  return *module;
+}
+
 std::vector<std::string> default_targets(const std::string& architecture) {
   if (architecture == "phi3_v") return {"qkv_proj", "o_proj", "gate_up_proj", "down_proj", "q_proj", "k_proj", "v_proj", "out_proj"};
   if (architecture == "llava_next") {
@@ -45,7 +45,7 @@ std::vector<std::string> default_targets(const std::string& architecture) {
 
 std::vector<std::shared_ptr<models::Linear>> linear_layers(models::EmbeddingModel& model) {
   std::vector<std::shared_ptr<models::Linear>> layers;
-  for (const auto& module : as_module(model).modules(/*include_self=*/false)) {
+  for (const auto& module : module_of(model).modules(/*include_self=*/false)) {
     if (auto linear = std::dynamic_pointer_cast<models::Linear>(module)) layers.push_back(linear);
   }
   return layers;

@@ -26,6 +26,9 @@ struct AdapterSpec {
 // MODELS.md defaults: the language model's projections plus the CLIP tower's attention.
 std::vector<std::string> default_targets(const std::string& architecture);
 
+// The model's module tree (every backbone is a torch::nn::Module); throws for one that is not.
+torch::nn::Module& module_of(models::EmbeddingModel& model);
+
 // Every linear layer of the model (a torch::nn::Module), in registration order.
 std::vector<std::shared_ptr<models::Linear>> linear_layers(models::EmbeddingModel& model);
 

@@ -60,15 +60,14 @@ StepLoss contrastive_backward(models::EmbeddingModel& model, const ContrastiveCh
   std::vector<torch::Tensor> reps;
   std::vector<RngState> states;
   for (const auto* chunk : chunks) {
-    states.push_back(RngState::capture());
     if (grad_cache) {
+      states.push_back(RngState::capture());  // what the replay restores
       torch::NoGradGuard no_grad;
       reps.push_back(embed_for_training(model, *chunk));
     } else {
       reps.push_back(embed_for_training(model, *chunk));
     }
   }
-  const RngState after_forward = RngState::capture();
 
   std::vector<torch::Tensor> query_reps(reps.begin(), reps.begin() + static_cast<long>(query_chunks));
   std::vector<torch::Tensor> target_reps(reps.begin() + static_cast<long>(query_chunks), reps.end());
@@ -82,6 +81,7 @@ StepLoss contrastive_backward(models::EmbeddingModel& model, const ContrastiveCh
   loss.backward();
   StepLoss result{loss.item<double>(), in_batch_accuracy(q, t), q.size(0)};
   if (!grad_cache) return result;
+  const RngState after_forward = RngState::capture();
 
   // Replay: each chunk again, same dropout masks, backward of the surrogate sum(rep * grad).
   const auto sizes_of = [](const std::vector<torch::Tensor>& parts) {

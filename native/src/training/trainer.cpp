@@ -12,21 +12,12 @@
 #include "training/rng_state.h"
 
 namespace vlm2vec::training {
-namespace {
-
-torch::nn::Module& as_module(models::EmbeddingModel& model) {
-  auto* module = dynamic_cast<torch::nn::Module*>(&model);
-  check_argument(module != nullptr, "this model cannot be trained: it is not a module tree");
-  return *module;
-}
-
-}  // namespace
-
 Trainer::Trainer(models::EmbeddingModel& model, TrainerOptions options) : model_(model), options_(std::move(options)) {
   check_argument(options_.total_steps >= 1, "total steps must be >= 1");
   check_argument(options_.warmup_steps >= 0 && options_.learning_rate > 0.0, "need warmup >= 0 and a positive learning rate");
+  check_argument(options_.temperature > 0.0, "temperature must be positive");
   torch::manual_seed(options_.seed);
-  auto& module = as_module(model_);
+  auto& module = module_of(model_);
   if (options_.full) {
     check_argument(model_.info().dtype == torch::kFloat32,
                    "full fine-tuning needs fp32 weights (load the model with dtype fp32)");
@@ -55,7 +46,7 @@ double Trainer::learning_rate_at(int64_t completed) const {
 }
 
 StepStats Trainer::step(const ContrastiveChunks& batch) {
-  auto& module = as_module(model_);
+  auto& module = module_of(model_);
   module.train(true);
   optimizer_->zero_grad();
   StepLoss loss;

@@ -1,5 +1,9 @@
 package dev.vlm2vec.cli;
 
+import dev.vlm2vec.data.EvalRow;
+import dev.vlm2vec.data.MmebJsonlReader;
+import dev.vlm2vec.data.MmebParquet;
+import dev.vlm2vec.data.TrainRow;
 import dev.vlm2vec.eval.MmebDataset;
 import dev.vlm2vec.eval.MmebRegistry;
 import java.io.IOException;
@@ -8,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
 
@@ -43,6 +48,23 @@ final class DatasetFiles {
             throw new IllegalArgumentException("no MMEB datasets ({Dataset}.jsonl, .parquet or directory) found in " + source);
         }
         return files;
+    }
+
+    /** The eval rows of one dataset: a directory of parquet files, one parquet file, or JSONL. */
+    static List<EvalRow> readEval(Path source) {
+        return read(source, MmebParquet::readEval, MmebJsonlReader::readEval);
+    }
+
+    /** The train pairs of one dataset, in the same layouts as {@link #readEval}. */
+    static List<TrainRow> readTrain(Path source) {
+        return read(source, MmebParquet::readTrain, MmebJsonlReader::readTrain);
+    }
+
+    private static <T> List<T> read(Path source, Function<Path, List<T>> parquet, Function<Path, List<T>> jsonl) {
+        if (Files.isDirectory(source)) {
+            return parquet.apply(source.resolve("*.parquet"));
+        }
+        return source.toString().endsWith(".parquet") ? parquet.apply(source) : jsonl.apply(source);
     }
 
     /** The directory images are resolved against when {@code --image-root} is not given. */

@@ -4,8 +4,6 @@ import dev.vlm2vec.Embedder;
 import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.Vlm2Vec;
 import dev.vlm2vec.data.EvalRow;
-import dev.vlm2vec.data.MmebJsonlReader;
-import dev.vlm2vec.data.MmebParquet;
 import dev.vlm2vec.eval.DatasetScore;
 import dev.vlm2vec.eval.HtmlReport;
 import dev.vlm2vec.eval.MmebDataset;
@@ -109,7 +107,7 @@ final class EvalCommand implements Callable<Integer> {
                             + Files.getLastModifiedTime(adapter.resolve("adapter_model.safetensors")).toMillis());
             MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint, scope);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
-                List<EvalRow> rows = read(entry.getValue());
+                List<EvalRow> rows = DatasetFiles.readEval(entry.getValue());
                 Progress[] progress = {null};
                 MmebEvaluator.Result result = evaluator.evaluate(entry.getKey(), rows, (done, total) -> {
                     if (progress[0] == null) {
@@ -130,12 +128,5 @@ final class EvalCommand implements Callable<Integer> {
         SummaryWriter.write(summary, registry, name, output);
         HtmlReport.write(summary, registry, name, output);
         return summary;
-    }
-
-    private static List<EvalRow> read(Path source) {
-        if (Files.isDirectory(source)) {
-            return MmebParquet.readEval(source.resolve("*.parquet"));
-        }
-        return source.toString().endsWith(".parquet") ? MmebParquet.readEval(source) : MmebJsonlReader.readEval(source);
     }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vlm2vec.EmbedderOptions;
-import dev.vlm2vec.data.MmebJsonlReader;
-import dev.vlm2vec.data.MmebParquet;
 import dev.vlm2vec.data.TrainRow;
 import dev.vlm2vec.eval.DatasetScore;
 import dev.vlm2vec.eval.MmebDataset;
@@ -173,15 +171,14 @@ final class TrainCommand implements Callable<Integer> {
         MmebRegistry registry = MmebRegistry.load();
         Map<String, List<TrainRow>> rows = new LinkedHashMap<>();
         for (Map.Entry<MmebDataset, Path> entry : DatasetFiles.find(registry, trainData, datasets).entrySet()) {
-            rows.put(entry.getKey().name(), readTrain(entry.getValue()));
+            rows.put(entry.getKey().name(), DatasetFiles.readTrain(entry.getValue()));
         }
         TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize, homogeneous, seed, root, skipMissing);
         err.printf("training on %d pairs from %d dataset(s)%s; %d steps of %d pairs, GradCache chunk %d%n", set.size(),
                 rows.size(), set.skipped() > 0 ? " (" + set.skipped() + " skipped for missing images)" : "", steps,
                 batchSize, gcChunk);
 
-        EmbedderOptions embedderOptions = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
-                .withMaxLength(maxLen).withBatching(16, Duration.ofMillis(2), 64);
+        EmbedderOptions embedderOptions = embedderOptions();
         TrainOptions options = new TrainOptions(lr, weightDecay, maxGradNorm, temperature, loraR, loraAlpha, loraDropout,
                 dora, full, gcChunk > 0, warmup, steps, seed, targets);
         Path last;
@@ -248,6 +245,12 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Device, dtype and token limit of this run, for training's input pipeline and for its evaluations. */
+    private EmbedderOptions embedderOptions() {
+        return EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype)).withMaxLength(maxLen)
+                .withBatching(16, Duration.ofMillis(2), 64);
+    }
+
     private Path tinyModel(PrintWriter err) {
         Path directory = output.resolve("base-model");
         if (!Files.isRegularFile(directory.resolve("config.json"))) {
@@ -259,9 +262,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private MmebSummary evaluate(Path base, @Nullable Path adapter, Path eval, Path into, PrintWriter err)
             throws IOException {
-        EmbedderOptions options = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
-                .withMaxLength(maxLen).withBatching(16, Duration.ofMillis(2), 64);
-        return EvalCommand.evaluate(base, adapter, eval, null, datasets, into, options, 16, skipMissing,
+        return EvalCommand.evaluate(base, adapter, eval, null, datasets, into, embedderOptions(), 16, skipMissing,
                 RankingScope.CANDIDATES, err);
     }
 
@@ -287,13 +288,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("| overall | %.1f | %.1f |%n", 100 * before.overall().orElse(0), 100 * after.overall().orElse(0));
         out.flush();
-    }
-
-    private static List<TrainRow> readTrain(Path source) {
-        if (Files.isDirectory(source)) {
-            return MmebParquet.readTrain(source.resolve("*.parquet"));
-        }
-        return source.toString().endsWith(".parquet") ? MmebParquet.readTrain(source) : MmebJsonlReader.readTrain(source);
     }
 
     /** Runs train again with the config file's settings in front of the command line's (which win). */

@@ -100,24 +100,28 @@ public final class CandidateScorer {
         return candidates.length / dim;
     }
 
-    /** scores[i] = query . candidates[list[i]], four candidates per pass over the query. */
     private static void scoreList(float[] query, int qOffset, float[] candidates, int[] list, int dim, float[] scores) {
-        if (VECTORISED) {
-            VectorDotProducts.scoreList(query, qOffset, candidates, list, dim, scores);
-        } else {
-            scalarScoreList(query, qOffset, candidates, list, dim, scores);
-        }
+        scoreList(query, qOffset, candidates, list, dim, scores, VECTORISED);
     }
 
-    /** The scalar kernel, used when the Vector API module is absent (and by the tests). */
-    static void scalarScoreList(float[] query, int qOffset, float[] candidates, int[] list, int dim, float[] scores) {
+    /**
+     * scores[i] = query . candidates[list[i]], four candidates per pass over the query, with the
+     * Vector API kernel or the scalar one ({@code vector}; the tests run both).
+     */
+    static void scoreList(float[] query, int qOffset, float[] candidates, int[] list, int dim, float[] scores,
+            boolean vector) {
         int i = 0;
         for (; i + BLOCK <= list.length; i += BLOCK) {
-            dot4(query, qOffset, candidates, list[i] * dim, list[i + 1] * dim, list[i + 2] * dim, list[i + 3] * dim,
-                    dim, scores, i);
+            int b0 = list[i] * dim, b1 = list[i + 1] * dim, b2 = list[i + 2] * dim, b3 = list[i + 3] * dim;
+            if (vector) {
+                VectorDotProducts.dot4(query, qOffset, candidates, b0, b1, b2, b3, dim, scores, i);
+            } else {
+                dot4(query, qOffset, candidates, b0, b1, b2, b3, dim, scores, i);
+            }
         }
         for (; i < list.length; i++) {
-            scores[i] = dot(query, qOffset, candidates, list[i] * dim, dim);
+            scores[i] = vector ? VectorDotProducts.dot(query, qOffset, candidates, list[i] * dim, dim)
+                    : dot(query, qOffset, candidates, list[i] * dim, dim);
         }
     }
 

@@ -7,7 +7,7 @@ import org.jspecify.annotations.NullMarked;
 
 /**
  * The scorer's dot products with the Vector API (SIMD fused multiply-adds over the widest
- * lanes the CPU has), four candidates per pass over the query. Loaded only when the JVM runs
+ * lanes the CPU has); {@link CandidateScorer} calls them four candidates per pass over the query. Loaded only when the JVM runs
  * with {@code --add-modules jdk.incubator.vector} ({@link CandidateScorer#VECTORISED}); every
  * score is formed the same way (lane-wise FMAs, one lane reduction, then the scalar tail), so
  * equal vectors score equally and ties still break by index.
@@ -19,18 +19,8 @@ final class VectorDotProducts {
 
     private VectorDotProducts() {}
 
-    static void scoreList(float[] query, int qOffset, float[] candidates, int[] list, int dim, float[] scores) {
-        int i = 0;
-        for (; i + 4 <= list.length; i += 4) {
-            dot4(query, qOffset, candidates, list[i] * dim, list[i + 1] * dim, list[i + 2] * dim, list[i + 3] * dim,
-                    dim, scores, i);
-        }
-        for (; i < list.length; i++) {
-            scores[i] = dot(query, qOffset, candidates, list[i] * dim, dim);
-        }
-    }
-
-    private static void dot4(float[] a, int aOff, float[] b, int b0, int b1, int b2, int b3, int dim, float[] out,
+    /** The four products query . b[b0..], ... into out[outOffset..outOffset + 3]. */
+    static void dot4(float[] a, int aOff, float[] b, int b0, int b1, int b2, int b3, int dim, float[] out,
             int outOffset) {
         FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
         int bound = SPECIES.loopBound(dim);
@@ -57,7 +47,7 @@ final class VectorDotProducts {
         out[outOffset + 3] = r3;
     }
 
-    private static float dot(float[] a, int aOff, float[] b, int bOff, int dim) {
+    static float dot(float[] a, int aOff, float[] b, int bOff, int dim) {
         FloatVector s = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(dim);
         int i = 0;

@@ -21,12 +21,12 @@ class ScorerKernelsTest {
 
     @Test
     void scalarKernelMatchesFloat64() {
-        check(CandidateScorer::scalarScoreList);
+        check((q, o, c, l, d, out) -> CandidateScorer.scoreList(q, o, c, l, d, out, false));
     }
 
     @Test
     void vectorKernelMatchesFloat64() {
-        check(VectorDotProducts::scoreList);
+        check((q, o, c, l, d, out) -> CandidateScorer.scoreList(q, o, c, l, d, out, true));
     }
 
     private static void check(Kernel kernel) {
