@@ -22,6 +22,25 @@ extern "C" {
  * call that raised it), or "" after a success. Thread-local, static storage. */
 const char *vlm2vec_kernels_last_error(void);
 
+/* ---- The GEMM under the kernels ----
+ * Every matrix product here (InfoNCE strips, LoRA) runs on one process-wide GEMM backend:
+ * cuBLAS (cublasGemmEx, opened with dlopen on first use, never linked: the build machines
+ * have no cuBLAS, and a process hosting CUDA libtorch has it loaded already) or the kernels'
+ * own tiled tensor-core GEMM, which needs the CUDA runtime alone. Both accumulate in fp32. */
+typedef enum vlm2vec_gemm_backend {
+    VLM2VEC_GEMM_AUTO = 0,   /* cuBLAS when it loads, else tiled: the default */
+    VLM2VEC_GEMM_TILED = 1,
+    VLM2VEC_GEMM_CUBLAS = 2
+} vlm2vec_gemm_backend;
+
+/* Chooses the backend for every later launch in this process (the environment variable
+ * VLM2VEC_GEMM=auto|tiled|cublas gives the initial choice). VLM2VEC_ERR_UNSUPPORTED, with the
+ * loader's reason in vlm2vec_kernels_last_error, when cuBLAS is asked for and cannot load. */
+int32_t vlm2vec_kernels_set_gemm_backend(int32_t backend);
+
+/* The backend launches use now: VLM2VEC_GEMM_TILED or VLM2VEC_GEMM_CUBLAS (AUTO resolved). */
+int32_t vlm2vec_kernels_gemm_backend(void);
+
 /* Launch geometry of a kernel: a 1-D grid of 1-D blocks. */
 typedef struct vlm2vec_launch_plan {
     int32_t grid;          /* blocks */
@@ -65,11 +84,17 @@ int32_t vlm2vec_cuda_last_token_pool_normalize_backward_f32(const float *hidden,
  * fp32 (tensor cores for bf16 and fp16), logits, LSE and gradients are fp32.
  *
  * The logits are never held whole: queries are processed in strips of plan.strip_rows rows,
- * so the workspace is O(strip_rows * targets), which the plan keeps <= O(queries * dim). */
+ * so the workspace is O(strip_rows * targets), which the plan keeps within the number of
+ * elements q and t hold together ((queries + targets) * dim), i.e. O(B * D). */
 typedef struct vlm2vec_infonce_plan {
-    int64_t strip_rows;       /* queries per strip */
-    int64_t strips;           /* ceil(queries / strip_rows) */
-    int64_t workspace_bytes;  /* device bytes the caller passes as workspace */
+    int64_t strip_rows;            /* queries per strip */
+    int64_t strips;                /* ceil(queries / strip_rows) */
+    int64_t workspace_bytes;       /* device bytes the caller passes as workspace */
+    /* Where the launchers put their buffers in the workspace (byte offsets, 256-aligned): */
+    int64_t logits_offset;         /* fp32 [strip_rows, targets]: a strip's dot products */
+    int64_t probabilities_offset;  /* operand dtype [strip_rows, targets]: p - onehot; fp32 ones
+                                      overwrite the logits, so == logits_offset for fp32 */
+    int64_t row_loss_offset;       /* fp32 [queries]: per-row losses until the mean */
 } vlm2vec_infonce_plan;
 
 /* Host only. Rejects targets < queries, non-positive sizes and unknown dtypes. */

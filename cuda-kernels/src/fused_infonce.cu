@@ -1,8 +1,8 @@
 // Fused InfoNCE on the GPU, strip by strip. For each strip of query rows:
-//   1. one GEMM (tensor cores for 16-bit inputs, gemm.cu) forms the strip's raw dot products q_strip t^T (fp32 out);
-//   2. one kernel, a block per row, runs an online log-sum-exp over the row (the rows are
-//      complete, so the LSE is final), takes the positive logit on the fly, and, when a
-//      gradient is wanted, overwrites the row with p_ij - [j == i] in the operand dtype;
+//   1. one GEMM (gemm.h: cuBLAS, or the own tiled tensor-core GEMM) forms the strip's raw dot products q_strip t^T (fp32 out);
+//   2. one kernel, a block per row, reads the row once into registers, reduces it to its
+//      log-sum-exp (the rows are complete, so the LSE is final), takes the positive logit on
+//      the fly, and, when a gradient is wanted, writes p_ij - [j == i] in the operand dtype;
 //   3. two GEMMs turn those into d loss / d q for the strip's rows and accumulate
 //      d loss / d t over strips in a fixed order (deterministic, no atomics).
 // Only the per-row LSE and losses outlive a strip; see vlm2vec_infonce_plan_for for sizes.
@@ -23,7 +23,12 @@
 namespace vlm2vec::kernels {
 namespace {
 
-constexpr int kRowThreads = 256;
+constexpr int kRowThreads = 1024;
+// Each thread keeps this many of its row's logits in registers, so a row of up to
+// kRowThreads * kCachedPerThread = 16384 targets is read from memory once (the kernel is
+// bandwidth-bound: one fp32 read and one 16-bit write per logit); wider rows re-read the rest.
+constexpr int kCachedPerThread = 16;
+constexpr int64_t kCachedPerRow = int64_t{kRowThreads} * kCachedPerThread;
 constexpr int kMeanThreads = 1024;
 
 // (max, sum of exp(x - max)) pairs merge without overflow whatever the magnitudes.
@@ -43,20 +48,38 @@ __device__ void merge_lse(float& max, float& sum, float other_max, float other_s
 }
 
 // One block per strip row. logits holds raw dot products; probabilities may alias logits
-// (fp32) because every element is read before the same thread overwrites it.
+// (fp32) because each element is read by the thread that later overwrites it, before the
+// block's barrier, and the positive logit is read before that barrier too.
 template <class P>
-__global__ void strip_softmax_kernel(const float* logits, int64_t targets, int64_t first_row, float inv_temperature,
-                                     const float* lse_in, float* lse_out, float* row_loss, P* probabilities) {
+__global__ void __launch_bounds__(kRowThreads)
+    strip_softmax_kernel(const float* logits, int64_t targets, int64_t first_row, float inv_temperature,
+                         const float* lse_in, float* lse_out, float* row_loss, P* probabilities) {
   __shared__ float shared_max[kRowThreads / 32], shared_sum[kRowThreads / 32];
   __shared__ float row_lse;
   const int64_t strip_row = blockIdx.x, row = first_row + strip_row;
   const float* values = logits + strip_row * targets;
 
+  float cached[kCachedPerThread];
+#pragma unroll
+  for (int c = 0; c < kCachedPerThread; ++c) {
+    const int64_t j = threadIdx.x + int64_t{c} * kRowThreads;
+    cached[c] = j < targets ? values[j] * inv_temperature : -INFINITY;
+  }
+
   if (lse_in != nullptr) {
     if (threadIdx.x == 0) row_lse = lse_in[row];
   } else {
+    // This thread's share: its maximum first, then its sum relative to it (exact in the
+    // registers), then pairwise merges across the warp and the block.
     float max = -INFINITY, sum = 0.0f;
-    for (int64_t j = threadIdx.x; j < targets; j += blockDim.x) merge_lse(max, sum, values[j] * inv_temperature, 1.0f);
+#pragma unroll
+    for (int c = 0; c < kCachedPerThread; ++c) max = fmaxf(max, cached[c]);
+    for (int64_t j = kCachedPerRow + threadIdx.x; j < targets; j += kRowThreads) max = fmaxf(max, values[j] * inv_temperature);
+    if (max != -INFINITY) {
+#pragma unroll
+      for (int c = 0; c < kCachedPerThread; ++c) sum += expf(cached[c] - max);
+      for (int64_t j = kCachedPerRow + threadIdx.x; j < targets; j += kRowThreads) sum += expf(values[j] * inv_temperature - max);
+    }
     for (int offset = 16; offset > 0; offset /= 2) {
       const float other_max = __shfl_down_sync(0xffffffffu, max, offset);
       const float other_sum = __shfl_down_sync(0xffffffffu, sum, offset);
@@ -79,9 +102,13 @@ __global__ void strip_softmax_kernel(const float* logits, int64_t targets, int64
   if (probabilities == nullptr) return;
   const float lse = row_lse;
   P* out = probabilities + strip_row * targets;
-  for (int64_t j = threadIdx.x; j < targets; j += blockDim.x) {
-    const float p = expf(values[j] * inv_temperature - lse) - (j == row ? 1.0f : 0.0f);
-    out[j] = from_float<P>(p);
+#pragma unroll
+  for (int c = 0; c < kCachedPerThread; ++c) {
+    const int64_t j = threadIdx.x + int64_t{c} * kRowThreads;
+    if (j < targets) out[j] = from_float<P>(expf(cached[c] - lse) - (j == row ? 1.0f : 0.0f));
+  }
+  for (int64_t j = kCachedPerRow + threadIdx.x; j < targets; j += kRowThreads) {
+    out[j] = from_float<P>(expf(values[j] * inv_temperature - lse) - (j == row ? 1.0f : 0.0f));
   }
 }
 
@@ -141,12 +168,10 @@ int32_t prepare(Problem& p, int32_t dtype, const void* q, const void* t, int64_t
   p.dim = dim;
   p.inv_temperature = 1.0f / temperature;
   p.stream = static_cast<cudaStream_t>(stream);
-  auto align = [](int64_t v) { return (v + 255) / 256 * 256; };
   char* base = static_cast<char*>(workspace);
-  const int64_t logits_bytes = align(p.plan.strip_rows * targets * 4);
-  p.logits = reinterpret_cast<float*>(base);
-  p.probabilities = p.element_bytes == 4 ? static_cast<void*>(base) : static_cast<void*>(base + logits_bytes);
-  p.row_loss = reinterpret_cast<float*>(base + p.plan.workspace_bytes - align(queries * 4));
+  p.logits = reinterpret_cast<float*>(base + p.plan.logits_offset);
+  p.probabilities = base + p.plan.probabilities_offset;
+  p.row_loss = reinterpret_cast<float*>(base + p.plan.row_loss_offset);
   return VLM2VEC_OK;
 }
 

@@ -1,4 +1,4 @@
-// Tiled GEMM: 128 x 128 output tiles per block of 256 threads, K in steps of BK. Each step's
+// The kernels' own tiled GEMM: 128 x 128 output tiles per block of 256 threads, K in steps of BK. Each step's
 // operand tiles are staged through registers into shared memory (the next step's loads are in
 // flight while the current step computes), stored in the operands' own layout so that
 // row- and column-major operands load with 16-byte vectors along their contiguous dimension.
@@ -247,8 +247,8 @@ bool element_bytes_of(int32_t dtype, int64_t* bytes) {
   }
 }
 
-int32_t gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOperand a, GemmOperand b, float beta,
-             void* c, bool c_is_float, int64_t ldc, cudaStream_t stream, const char* what) {
+int32_t tiled_gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOperand a, GemmOperand b,
+                   float beta, void* c, bool c_is_float, int64_t ldc, cudaStream_t stream, const char* what) {
   if (m == 0 || n == 0) return VLM2VEC_OK;
   if ((m + kTileM - 1) / kTileM > 65535) return invalid_argument(std::string(what) + ": more than 65535 row tiles");
   if (a.data == nullptr || b.data == nullptr || c == nullptr) {

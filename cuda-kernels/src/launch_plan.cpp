@@ -43,9 +43,12 @@ extern "C" int32_t vlm2vec_infonce_plan_for(int64_t queries, int64_t targets, in
     case VLM2VEC_DTYPE_FLOAT16: element_bytes = 2; break;
     default: return VLM2VEC_ERR_INVALID_ARGUMENT;
   }
-  // A strip holds no more logits than the inputs hold numbers (queries * dim), so memory
-  // stays O(B * D) however large B grows; at least one GEMM tile high, at most every query.
-  const int64_t rows_for_budget = align_up((queries * dim + targets - 1) / targets, kStripQuantum);
+  // A strip holds no more logits than q and t hold numbers together ((queries + targets) *
+  // dim), so memory stays O(B * D) however large B grows, while strips stay tall enough that
+  // each GEMM is large and few strips re-read and re-write grad_t; at least one GEMM tile
+  // high, at most every query.
+  const int64_t budget = (queries + targets) * dim;
+  const int64_t rows_for_budget = align_up((budget + targets - 1) / targets, kStripQuantum);
   const int64_t rows = std::min(queries, std::max(kStripQuantum, rows_for_budget));
   const int64_t logits_bytes = align_up(rows * targets * 4, kWorkspaceAlign);
   // fp32 probabilities overwrite the logits in place; 16-bit ones need their own buffer
@@ -55,6 +58,9 @@ extern "C" int32_t vlm2vec_infonce_plan_for(int64_t queries, int64_t targets, in
   const int64_t row_loss_bytes = align_up(queries * 4, kWorkspaceAlign);
   out->strip_rows = rows;
   out->strips = (queries + rows - 1) / rows;
+  out->logits_offset = 0;
+  out->probabilities_offset = element_bytes == 4 ? 0 : logits_bytes;
+  out->row_loss_offset = logits_bytes + probability_bytes;
   out->workspace_bytes = logits_bytes + probability_bytes + row_loss_bytes;
   return VLM2VEC_OK;
 }

@@ -30,20 +30,34 @@ TEST(PoolNormalizePlan, RejectsBadShapes) {
 TEST(InfoNcePlan, StripsKeepLogitsWithinTheInputsSize) {
   vlm2vec_infonce_plan plan{};
   ASSERT_EQ(vlm2vec_infonce_plan_for(16384, 16384, 3072, VLM2VEC_DTYPE_BFLOAT16, &plan), VLM2VEC_OK);
-  EXPECT_EQ(plan.strip_rows, 3072);
-  EXPECT_EQ(plan.strips, 6);
-  // fp32 logits plus bf16 probabilities per strip, plus the row losses.
-  EXPECT_EQ(plan.workspace_bytes, 3072LL * 16384 * 4 + 3072LL * 16384 * 2 + 16384 * 4);
-  EXPECT_LE(plan.workspace_bytes, 16384LL * 3072 * 2 * 4);  // O(B * D), not O(B^2)
+  EXPECT_EQ(plan.strip_rows, 6144);  // (16384 + 16384) * 3072 / 16384
+  EXPECT_EQ(plan.strips, 3);
+  // fp32 logits, then bf16 probabilities, then the row losses.
+  EXPECT_EQ(plan.logits_offset, 0);
+  EXPECT_EQ(plan.probabilities_offset, 6144LL * 16384 * 4);
+  EXPECT_EQ(plan.row_loss_offset, 6144LL * 16384 * 6);
+  EXPECT_EQ(plan.workspace_bytes, 6144LL * 16384 * 6 + 16384 * 4);
+  EXPECT_LE(plan.strip_rows * 16384, (16384LL + 16384) * 3072);  // O(B * D), not O(B^2)
 
   // fp32 probabilities overwrite the logits: no second buffer.
-  ASSERT_EQ(vlm2vec_infonce_plan_for(4096, 4096, 3072, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
-  EXPECT_EQ(plan.strip_rows, 3072);
-  EXPECT_EQ(plan.strips, 2);
-  EXPECT_EQ(plan.workspace_bytes, 3072LL * 4096 * 4 + 4096 * 4);
+  ASSERT_EQ(vlm2vec_infonce_plan_for(8192, 8192, 1024, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 2048);
+  EXPECT_EQ(plan.strips, 4);
+  EXPECT_EQ(plan.probabilities_offset, plan.logits_offset);
+  EXPECT_EQ(plan.row_loss_offset, 2048LL * 8192 * 4);
+  EXPECT_EQ(plan.workspace_bytes, 2048LL * 8192 * 4 + 8192 * 4);
 
-  // Hard negatives widen the rows, so strips get shorter; never below one 64-row tile.
+  // A batch that fits the budget is one strip.
+  ASSERT_EQ(vlm2vec_infonce_plan_for(4096, 4096, 3072, VLM2VEC_DTYPE_BFLOAT16, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 4096);
+  EXPECT_EQ(plan.strips, 1);
+
+  // Hard negatives widen the rows, so strips get shorter, rounded up to 64-row tiles...
   ASSERT_EQ(vlm2vec_infonce_plan_for(1024, 2048, 64, VLM2VEC_DTYPE_FLOAT16, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.strip_rows, 128);  // 96 rounded up
+  EXPECT_EQ(plan.strips, 8);
+  // ...and never below one tile.
+  ASSERT_EQ(vlm2vec_infonce_plan_for(1024, 8192, 16, VLM2VEC_DTYPE_FLOAT16, &plan), VLM2VEC_OK);
   EXPECT_EQ(plan.strip_rows, 64);
   EXPECT_EQ(plan.strips, 16);
   // A batch smaller than a tile is one strip of the whole batch.

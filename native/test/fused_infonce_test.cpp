@@ -77,12 +77,12 @@ INSTANTIATE_TEST_SUITE_P(Shapes, FusedInfoNce,
                          [](const auto& info) { return "case" + std::to_string(info.index); });
 
 TEST(FusedInfoNceStrips, StripsBoundMemoryByInputs) {
-  // 150 queries x 170 targets x dim 16: 2400 numbers in, so strips of 64 rows (the minimum).
+  // 150 queries x 170 targets x dim 16: 5120 numbers in, 30 rows' worth, so strips of 64 rows (the minimum).
   EXPECT_EQ(vlm2vec::ops::infonce_strip_rows(150, 170, 16), 64);
   // Small batches fit one strip.
   EXPECT_EQ(vlm2vec::ops::infonce_strip_rows(7, 10, 33), 7);
-  // The paper-scale batch: 16384 x 16384 logits would be 1 GiB in fp32; strips of 3072 rows.
-  EXPECT_EQ(vlm2vec::ops::infonce_strip_rows(16384, 16384, 3072), 3072);
+  // The paper-scale batch: 16384 x 16384 logits would be 1 GiB in fp32; strips of 6144 rows.
+  EXPECT_EQ(vlm2vec::ops::infonce_strip_rows(16384, 16384, 3072), 6144);
 }
 
 TEST(FusedInfoNceStrips, Bf16InputsKeepFp32Results) {
