@@ -95,7 +95,14 @@ typedef struct vlm2vec_infonce_plan {
     int64_t probabilities_offset;  /* operand dtype [strip_rows, targets]: p - onehot; fp32 ones
                                       overwrite the logits, so == logits_offset for fp32 */
     int64_t row_loss_offset;       /* fp32 [queries]: per-row losses until the mean */
+    /* Threads per block of the row kernel (one block per strip row): enough warps that each
+     * thread holds at most VLM2VEC_INFONCE_LOGITS_PER_THREAD of the row in registers, up to
+     * 1024; short rows get small blocks, so more rows are in flight per SM. */
+    int64_t row_threads;
 } vlm2vec_infonce_plan;
+
+/* Logits of a row each thread of the row kernel keeps in registers (wider rows re-read the rest). */
+#define VLM2VEC_INFONCE_LOGITS_PER_THREAD 16
 
 /* Host only. Rejects targets < queries, non-positive sizes and unknown dtypes. */
 int32_t vlm2vec_infonce_plan_for(int64_t queries, int64_t targets, int64_t dim, int32_t dtype,

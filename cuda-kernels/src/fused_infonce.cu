@@ -23,12 +23,12 @@
 namespace vlm2vec::kernels {
 namespace {
 
-constexpr int kRowThreads = 1024;
+// The row kernel's largest block (the plan picks row_threads <= this, a multiple of 32).
+constexpr int kMaxRowThreads = 1024;
 // Each thread keeps this many of its row's logits in registers, so a row of up to
-// kRowThreads * kCachedPerThread = 16384 targets is read from memory once (the kernel is
+// row_threads * kCachedPerThread targets is read from memory once (the kernel is
 // bandwidth-bound: one fp32 read and one 16-bit write per logit); wider rows re-read the rest.
-constexpr int kCachedPerThread = 16;
-constexpr int64_t kCachedPerRow = int64_t{kRowThreads} * kCachedPerThread;
+constexpr int kCachedPerThread = VLM2VEC_INFONCE_LOGITS_PER_THREAD;
 constexpr int kMeanThreads = 1024;
 
 // (max, sum of exp(x - max)) pairs merge without overflow whatever the magnitudes.
@@ -51,18 +51,19 @@ __device__ void merge_lse(float& max, float& sum, float other_max, float other_s
 // (fp32) because each element is read by the thread that later overwrites it, before the
 // block's barrier, and the positive logit is read before that barrier too.
 template <class P>
-__global__ void __launch_bounds__(kRowThreads)
+__global__ void __launch_bounds__(kMaxRowThreads)
     strip_softmax_kernel(const float* logits, int64_t targets, int64_t first_row, float inv_temperature,
                          const float* lse_in, float* lse_out, float* row_loss, P* probabilities) {
-  __shared__ float shared_max[kRowThreads / 32], shared_sum[kRowThreads / 32];
+  __shared__ float shared_max[kMaxRowThreads / 32], shared_sum[kMaxRowThreads / 32];
   __shared__ float row_lse;
   const int64_t strip_row = blockIdx.x, row = first_row + strip_row;
   const float* values = logits + strip_row * targets;
+  const int64_t threads = blockDim.x, cached_per_row = threads * kCachedPerThread;
 
   float cached[kCachedPerThread];
 #pragma unroll
   for (int c = 0; c < kCachedPerThread; ++c) {
-    const int64_t j = threadIdx.x + int64_t{c} * kRowThreads;
+    const int64_t j = threadIdx.x + c * threads;
     cached[c] = j < targets ? values[j] * inv_temperature : -INFINITY;
   }
 
@@ -74,11 +75,11 @@ __global__ void __launch_bounds__(kRowThreads)
     float max = -INFINITY, sum = 0.0f;
 #pragma unroll
     for (int c = 0; c < kCachedPerThread; ++c) max = fmaxf(max, cached[c]);
-    for (int64_t j = kCachedPerRow + threadIdx.x; j < targets; j += kRowThreads) max = fmaxf(max, values[j] * inv_temperature);
+    for (int64_t j = cached_per_row + threadIdx.x; j < targets; j += threads) max = fmaxf(max, values[j] * inv_temperature);
     if (max != -INFINITY) {
 #pragma unroll
       for (int c = 0; c < kCachedPerThread; ++c) sum += expf(cached[c] - max);
-      for (int64_t j = kCachedPerRow + threadIdx.x; j < targets; j += kRowThreads) sum += expf(values[j] * inv_temperature - max);
+      for (int64_t j = cached_per_row + threadIdx.x; j < targets; j += threads) sum += expf(values[j] * inv_temperature - max);
     }
     for (int offset = 16; offset > 0; offset /= 2) {
       const float other_max = __shfl_down_sync(0xffffffffu, max, offset);
@@ -92,7 +93,7 @@ __global__ void __launch_bounds__(kRowThreads)
     }
     __syncthreads();
     if (threadIdx.x == 0) {
-      for (int w = 1; w < kRowThreads / 32; ++w) merge_lse(shared_max[0], shared_sum[0], shared_max[w], shared_sum[w]);
+      for (int w = 1; w < threads / 32; ++w) merge_lse(shared_max[0], shared_sum[0], shared_max[w], shared_sum[w]);
       row_lse = shared_max[0] + logf(shared_sum[0]);
       lse_out[row] = row_lse;
       row_loss[row] = row_lse - values[row] * inv_temperature;  // the positive is column `row`
@@ -104,10 +105,10 @@ __global__ void __launch_bounds__(kRowThreads)
   P* out = probabilities + strip_row * targets;
 #pragma unroll
   for (int c = 0; c < kCachedPerThread; ++c) {
-    const int64_t j = threadIdx.x + int64_t{c} * kRowThreads;
+    const int64_t j = threadIdx.x + c * threads;
     if (j < targets) out[j] = from_float<P>(expf(cached[c] - lse) - (j == row ? 1.0f : 0.0f));
   }
-  for (int64_t j = kCachedPerRow + threadIdx.x; j < targets; j += kRowThreads) {
+  for (int64_t j = cached_per_row + threadIdx.x; j < targets; j += threads) {
     out[j] = from_float<P>(expf(values[j] * inv_temperature - lse) - (j == row ? 1.0f : 0.0f));
   }
 }
@@ -185,7 +186,7 @@ int32_t strip_logits(const Problem& p, int64_t first, int64_t rows) {
 
 int32_t strip_softmax(const Problem& p, int64_t first, int64_t rows, const float* lse_in, float* lse_out,
                       bool probabilities) {
-  const dim3 grid(static_cast<unsigned>(rows)), block(kRowThreads);
+  const dim3 grid(static_cast<unsigned>(rows)), block(static_cast<unsigned>(p.plan.row_threads));
   switch (p.dtype) {
     case VLM2VEC_DTYPE_FLOAT32:
       strip_softmax_kernel<float><<<grid, block, 0, p.stream>>>(p.logits, p.targets, first, p.inv_temperature, lse_in,

@@ -62,5 +62,8 @@ extern "C" int32_t vlm2vec_infonce_plan_for(int64_t queries, int64_t targets, in
   out->probabilities_offset = element_bytes == 4 ? 0 : logits_bytes;
   out->row_loss_offset = logits_bytes + probability_bytes;
   out->workspace_bytes = logits_bytes + probability_bytes + row_loss_bytes;
+  const int64_t threads_for_row = align_up((targets + VLM2VEC_INFONCE_LOGITS_PER_THREAD - 1) /
+                                               VLM2VEC_INFONCE_LOGITS_PER_THREAD, kWarpSize);
+  out->row_threads = std::min(kMaxThreadsPerBlock, threads_for_row);
   return VLM2VEC_OK;
 }

@@ -38,6 +38,7 @@ TEST(InfoNcePlan, StripsKeepLogitsWithinTheInputsSize) {
   EXPECT_EQ(plan.row_loss_offset, 6144LL * 16384 * 6);
   EXPECT_EQ(plan.workspace_bytes, 6144LL * 16384 * 6 + 16384 * 4);
   EXPECT_LE(plan.strip_rows * 16384, (16384LL + 16384) * 3072);  // O(B * D), not O(B^2)
+  EXPECT_EQ(plan.row_threads, 1024);  // 16384 logits, 16 per thread
 
   // fp32 probabilities overwrite the logits: no second buffer.
   ASSERT_EQ(vlm2vec_infonce_plan_for(8192, 8192, 1024, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
@@ -51,6 +52,7 @@ TEST(InfoNcePlan, StripsKeepLogitsWithinTheInputsSize) {
   ASSERT_EQ(vlm2vec_infonce_plan_for(4096, 4096, 3072, VLM2VEC_DTYPE_BFLOAT16, &plan), VLM2VEC_OK);
   EXPECT_EQ(plan.strip_rows, 4096);
   EXPECT_EQ(plan.strips, 1);
+  EXPECT_EQ(plan.row_threads, 256);  // shorter rows, smaller blocks
 
   // Hard negatives widen the rows, so strips get shorter, rounded up to 64-row tiles...
   ASSERT_EQ(vlm2vec_infonce_plan_for(1024, 2048, 64, VLM2VEC_DTYPE_FLOAT16, &plan), VLM2VEC_OK);
@@ -64,6 +66,10 @@ TEST(InfoNcePlan, StripsKeepLogitsWithinTheInputsSize) {
   ASSERT_EQ(vlm2vec_infonce_plan_for(5, 9, 3, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
   EXPECT_EQ(plan.strip_rows, 5);
   EXPECT_EQ(plan.strips, 1);
+  EXPECT_EQ(plan.row_threads, 32);  // never below a warp
+  // Rows wider than 1024 threads can hold: the block stays at 1024 (the rest is re-read).
+  ASSERT_EQ(vlm2vec_infonce_plan_for(64, 40000, 8, VLM2VEC_DTYPE_FLOAT32, &plan), VLM2VEC_OK);
+  EXPECT_EQ(plan.row_threads, 1024);
 }
 
 TEST(InfoNcePlan, RejectsBadArguments) {
