@@ -18,7 +18,7 @@ namespace vlm2vec::kernels {
 namespace {
 
 using Handle = void*;  // cublasHandle_t
-constexpr int kStatusSuccess = 0;
+constexpr int kStatusSuccess = 0, kStatusAllocFailed = 3;
 constexpr int kOpN = 0, kOpT = 1;        // cublasOperation_t
 constexpr int kComputeFloat32 = 68;      // CUBLAS_COMPUTE_32F
 constexpr int kAlgoDefault = -1;         // CUBLAS_GEMM_DEFAULT
@@ -93,7 +93,7 @@ class ThreadHandles {
     const int status = library().create(&handle);
     if (status != kStatusSuccess) {
       set_last_error(std::string(what) + ": cublasCreate failed: " + status_text(status));
-      return status == 3 /* CUBLAS_STATUS_ALLOC_FAILED */ ? VLM2VEC_ERR_OUT_OF_MEMORY : VLM2VEC_ERR_INTERNAL;
+      return status == kStatusAllocFailed ? VLM2VEC_ERR_OUT_OF_MEMORY : VLM2VEC_ERR_INTERNAL;
     }
     handles_.emplace_back(device, handle);
     *out = handle;

@@ -249,12 +249,7 @@ bool element_bytes_of(int32_t dtype, int64_t* bytes) {
 
 int32_t tiled_gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOperand a, GemmOperand b,
                    float beta, void* c, bool c_is_float, int64_t ldc, cudaStream_t stream, const char* what) {
-  if (m == 0 || n == 0) return VLM2VEC_OK;
   if ((m + kTileM - 1) / kTileM > 65535) return invalid_argument(std::string(what) + ": more than 65535 row tiles");
-  if (a.data == nullptr || b.data == nullptr || c == nullptr) {
-    set_last_error(std::string(what) + ": NULL operand");
-    return VLM2VEC_ERR_NULL_POINTER;
-  }
   switch (dtype) {
     case VLM2VEC_DTYPE_FLOAT32:
       launch_typed<float, float>(m, n, k, alpha, a, b, beta, c, ldc, stream);

@@ -28,7 +28,8 @@ struct GemmOperand {
 int32_t gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOperand a, GemmOperand b, float beta,
              void* c, bool c_is_float, int64_t ldc, cudaStream_t stream, const char* what);
 
-// The same on the own tiled kernel, whatever the backend.
+// The two backends behind gemm(), which has already returned for empty products and rejected
+// NULL operands. tiled_gemm is the own kernel (gemm.cu); cublas_gemm is in cublas_gemm.h.
 int32_t tiled_gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOperand a, GemmOperand b,
                    float beta, void* c, bool c_is_float, int64_t ldc, cudaStream_t stream, const char* what);
 

@@ -34,6 +34,13 @@ int32_t requested_backend(std::string* bad_environment) {
   return requested.load();
 }
 
+// AUTO means cuBLAS when it loads; an explicit choice stands (an unloadable cuBLAS asked for
+// through the environment then fails in cublas_gemm, with the loader's reason).
+int32_t effective(int32_t backend) {
+  if (backend != VLM2VEC_GEMM_AUTO) return backend;
+  return cublas_available() ? VLM2VEC_GEMM_CUBLAS : VLM2VEC_GEMM_TILED;
+}
+
 }  // namespace
 
 int32_t gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOperand a, GemmOperand b, float beta,
@@ -46,7 +53,7 @@ int32_t gemm(int32_t dtype, int64_t m, int64_t n, int64_t k, float alpha, GemmOp
   std::string bad_environment;
   const int32_t backend = requested_backend(&bad_environment);
   if (!bad_environment.empty()) return invalid_argument(std::string(what) + ": " + bad_environment);
-  if (backend == VLM2VEC_GEMM_TILED || (backend == VLM2VEC_GEMM_AUTO && !cublas_available())) {
+  if (effective(backend) == VLM2VEC_GEMM_TILED) {
     return tiled_gemm(dtype, m, n, k, alpha, a, b, beta, c, c_is_float, ldc, stream, what);
   }
   return cublas_gemm(dtype, m, n, k, alpha, a, b, beta, c, c_is_float, ldc, stream, what);
@@ -77,7 +84,5 @@ extern "C" int32_t vlm2vec_kernels_set_gemm_backend(int32_t backend) {
 extern "C" int32_t vlm2vec_kernels_gemm_backend(void) {
   using namespace vlm2vec::kernels;
   std::string bad_environment;
-  const int32_t backend = requested_backend(&bad_environment);
-  if (backend == VLM2VEC_GEMM_AUTO) return cublas_available() ? VLM2VEC_GEMM_CUBLAS : VLM2VEC_GEMM_TILED;
-  return backend;
+  return effective(requested_backend(&bad_environment));
 }

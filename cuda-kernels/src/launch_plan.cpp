@@ -10,6 +10,8 @@ namespace {
 constexpr int64_t kWarpSize = 32;
 constexpr int64_t kMaxThreadsPerBlock = 1024;
 constexpr int64_t kMaxGridX = std::numeric_limits<int32_t>::max();
+
+int64_t align_up(int64_t value, int64_t quantum) { return (value + quantum - 1) / quantum * quantum; }
 }  // namespace
 
 extern "C" int32_t vlm2vec_pool_normalize_plan(int64_t batch, int64_t seq_len, int64_t hidden_size,
@@ -18,7 +20,7 @@ extern "C" int32_t vlm2vec_pool_normalize_plan(int64_t batch, int64_t seq_len, i
   if (batch < 0 || seq_len < 1 || hidden_size < 1 || batch > kMaxGridX) return VLM2VEC_ERR_INVALID_ARGUMENT;
   // Enough threads that each reads few elements, rounded to whole warps for the shuffle
   // reduction; short rows get one warp rather than idle lanes in a large block.
-  const int64_t threads = std::min(kMaxThreadsPerBlock, (hidden_size + kWarpSize - 1) / kWarpSize * kWarpSize);
+  const int64_t threads = std::min(kMaxThreadsPerBlock, align_up(hidden_size, kWarpSize));
   out->grid = static_cast<int32_t>(batch);
   out->block = static_cast<int32_t>(threads);
   out->shared_bytes = static_cast<int32_t>(threads / kWarpSize * sizeof(float));
@@ -28,8 +30,6 @@ extern "C" int32_t vlm2vec_pool_normalize_plan(int64_t batch, int64_t seq_len, i
 namespace {
 constexpr int64_t kStripQuantum = 64;    // GEMM-tile multiple for strip heights
 constexpr int64_t kWorkspaceAlign = 256; // cuBLAS and vector loads like 256-byte bases
-
-int64_t align_up(int64_t value, int64_t quantum) { return (value + quantum - 1) / quantum * quantum; }
 }  // namespace
 
 extern "C" int32_t vlm2vec_infonce_plan_for(int64_t queries, int64_t targets, int64_t dim, int32_t dtype,

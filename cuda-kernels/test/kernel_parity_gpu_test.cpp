@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -54,6 +55,22 @@ class GemmBackendScope {
 
 std::string gemm_name(Gemm gemm) { return gemm == Gemm::kCublas ? "cublas" : "tiled"; }
 
+// A parameterised kernel test over (case, GEMM backend): skips without a GPU, runs the test
+// body on the chosen backend and restores the default afterwards.
+template <class Case>
+class OnEachGemm : public ::testing::TestWithParam<std::tuple<Case, Gemm>> {
+ protected:
+  void SetUp() override {
+    SKIP_WITHOUT_GPU();
+    backend_.emplace(std::get<1>(this->GetParam()));
+    ASSERT_TRUE(backend_->ok()) << backend_->error();
+  }
+  const Case& test_case() const { return std::get<0>(this->GetParam()); }
+
+ private:
+  std::optional<GemmBackendScope> backend_;
+};
+
 double relative(const torch::Tensor& actual, const torch::Tensor& expected) {
   const auto e = expected.to(torch::kCPU, torch::kFloat64);
   return ((actual.to(torch::kCPU, torch::kFloat64) - e).abs().max() / e.abs().max()).item<double>();
@@ -79,13 +96,10 @@ struct InfoNceCase {
   double loss_bound, grad_bound;
 };
 
-class InfoNceKernel : public ::testing::TestWithParam<std::tuple<InfoNceCase, Gemm>> {};
+using InfoNceKernel = OnEachGemm<InfoNceCase>;
 
 TEST_P(InfoNceKernel, MatchesTwinAndFloat64) {
-  SKIP_WITHOUT_GPU();
-  const auto c = std::get<0>(GetParam());
-  const GemmBackendScope backend(std::get<1>(GetParam()));
-  ASSERT_TRUE(backend.ok()) << backend.error();
+  const InfoNceCase& c = test_case();
   torch::manual_seed(7);
   const auto opts = torch::TensorOptions().device(torch::kCUDA);
   const auto q = F::normalize(torch::randn({c.queries, c.dim}, opts), F::NormalizeFuncOptions().dim(1)).to(c.dtype);
@@ -178,13 +192,10 @@ struct LoraCase {
   double bound;
 };
 
-class LoraKernel : public ::testing::TestWithParam<std::tuple<LoraCase, Gemm>> {};
+using LoraKernel = OnEachGemm<LoraCase>;
 
 TEST_P(LoraKernel, MatchesFloat64) {
-  SKIP_WITHOUT_GPU();
-  const auto c = std::get<0>(GetParam());
-  const GemmBackendScope backend(std::get<1>(GetParam()));
-  ASSERT_TRUE(backend.ok()) << backend.error();
+  const LoraCase& c = test_case();
   torch::manual_seed(9);
   const double scale = 2.0;
   const auto x = torch::randn({c.rows, c.in}).to(c.dtype);
