@@ -59,6 +59,11 @@ public final class Embedder implements AutoCloseable {
     }
 
     /** The backbone's tag for an input's first image, e.g. {@code <|image_1|>} or {@code <image>}. */
+    /** The options this embedder was made with. */
+    public EmbedderOptions options() {
+        return options;
+    }
+
     public String imageTag() {
         return encoder.imageTag(1);
     }

@@ -1,6 +1,8 @@
 package dev.vlm2vec;
 
 import dev.vlm2vec.ffi.ModelDType;
+import dev.vlm2vec.processing.ImageOptions;
+import dev.vlm2vec.processing.LlavaNextPadding;
 import java.time.Duration;
 import org.jspecify.annotations.NullMarked;
 
@@ -16,10 +18,14 @@ import org.jspecify.annotations.NullMarked;
  * @param requestTimeout how long a caller waits for its embedding
  * @param maxLength longest token sequence; longer inputs are cut (never through image tokens); 0: no limit
  * @param normalize L2-normalise embeddings (VLM2Vec compares them by dot product)
+ * @param llavaPadding LLaVA-NeXT's odd-padding rule; AUTO: from the checkpoint's {@code transformers_version}
+ * @param images how image files and {@code data:} URLs are decoded (pixel cap, EXIF orientation), for the
+ *     commands and readers that decode images for this embedder
  */
 @NullMarked
 public record EmbedderOptions(String device, ModelDType dtype, int maxBatchSize, Duration maxWait, int queueCapacity,
-        Duration submitTimeout, Duration requestTimeout, int maxLength, boolean normalize) {
+        Duration submitTimeout, Duration requestTimeout, int maxLength, boolean normalize, LlavaNextPadding llavaPadding,
+        ImageOptions images) {
 
     public EmbedderOptions {
         if (maxBatchSize < 1 || queueCapacity < 1 || maxLength < 0) {
@@ -29,31 +35,41 @@ public record EmbedderOptions(String device, ModelDType dtype, int maxBatchSize,
 
     public static EmbedderOptions defaults() {
         return new EmbedderOptions("cpu", ModelDType.FLOAT32, 16, Duration.ofMillis(2), 1024, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), 0, true);
+                Duration.ofMinutes(5), 0, true, LlavaNextPadding.AUTO, ImageOptions.defaults());
     }
 
     public EmbedderOptions withDevice(String value) {
         return new EmbedderOptions(value, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize);
+                maxLength, normalize, llavaPadding, images);
     }
 
     public EmbedderOptions withDtype(ModelDType value) {
         return new EmbedderOptions(device, value, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize);
+                maxLength, normalize, llavaPadding, images);
     }
 
     public EmbedderOptions withBatching(int batchSize, Duration wait, int capacity) {
         return new EmbedderOptions(device, dtype, batchSize, wait, capacity, submitTimeout, requestTimeout, maxLength,
-                normalize);
+                normalize, llavaPadding, images);
     }
 
     public EmbedderOptions withTimeouts(Duration submit, Duration request) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submit, request, maxLength,
-                normalize);
+                normalize, llavaPadding, images);
     }
 
     public EmbedderOptions withMaxLength(int value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                value, normalize);
+                value, normalize, llavaPadding, images);
+    }
+
+    public EmbedderOptions withLlavaPadding(LlavaNextPadding value) {
+        return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                maxLength, normalize, value, images);
+    }
+
+    public EmbedderOptions withImages(ImageOptions value) {
+        return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                maxLength, normalize, llavaPadding, value);
     }
 }

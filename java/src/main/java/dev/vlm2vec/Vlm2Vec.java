@@ -6,6 +6,7 @@ import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.processing.InputEncoder;
 import dev.vlm2vec.processing.LlavaNextImageProcessor;
 import dev.vlm2vec.processing.LlavaNextInputEncoder;
+import dev.vlm2vec.processing.LlavaNextPadding;
 import dev.vlm2vec.processing.Normalization;
 import dev.vlm2vec.processing.Phi3VImageProcessor;
 import dev.vlm2vec.processing.Phi3VInputEncoder;
@@ -93,12 +94,26 @@ public final class Vlm2Vec {
                 config.path("image_grid_pinpoints").forEach(pair -> pinpoints.add(
                         new LlavaNextImageProcessor.Pinpoint(pair.get(0).asInt(), pair.get(1).asInt())));
                 yield new LlavaNextInputEncoder(Tokenizer.load(directory, config.path("pad_token_id").asLong(0)),
-                        new LlavaNextImageProcessor(pinpoints, imageSize, normalization),
+                        new LlavaNextImageProcessor(pinpoints, imageSize, normalization,
+                                llavaPadding(options.llavaPadding(), config, preprocessor)),
                         config.path("image_token_index").asLong(32000), options.maxLength());
             }
             default -> throw new IllegalArgumentException(directory.resolve("config.json") + ": model_type '" + modelType
                     + "' is not supported (phi3_v, llava_next)");
         };
+    }
+
+    /**
+     * AUTO becomes the padding of the transformers release the checkpoint declares (config.json's
+     * {@code transformers_version}, else preprocessor_config.json's); see {@link LlavaNextPadding#forVersion}.
+     */
+    static LlavaNextPadding llavaPadding(LlavaNextPadding requested, JsonNode config, JsonNode preprocessor) {
+        if (requested != LlavaNextPadding.AUTO) {
+            return requested;
+        }
+        JsonNode version = config.hasNonNull("transformers_version") ? config.get("transformers_version")
+                : preprocessor.get("transformers_version");
+        return LlavaNextPadding.forVersion(version == null || !version.isTextual() ? null : version.asText());
     }
 
     private static float[] floats(JsonNode array, float[] fallback) {

@@ -10,6 +10,7 @@ import dev.vlm2vec.processing.EncodedInput;
 import dev.vlm2vec.processing.LlavaNextImageProcessor;
 import dev.vlm2vec.processing.LlavaNextImageProcessor.Pinpoint;
 import dev.vlm2vec.processing.LlavaNextInputEncoder;
+import dev.vlm2vec.processing.LlavaNextPadding;
 import dev.vlm2vec.processing.Normalization;
 import dev.vlm2vec.processing.Phi3VImageProcessor;
 import dev.vlm2vec.processing.Phi3VInputEncoder;
@@ -87,7 +88,7 @@ class InputEncodingTest {
     void llavaNextExpandsTheImageToken() {
         try (Tokenizer tokenizer = Tokenizer.load(models.resolve("llava"), 501)) {
             LlavaNextImageProcessor images = new LlavaNextImageProcessor(List.of(new Pinpoint(56, 112), new Pinpoint(112, 56),
-                    new Pinpoint(112, 112), new Pinpoint(168, 56), new Pinpoint(56, 168)), 56, Normalization.CLIP);
+                    new Pinpoint(112, 112), new Pinpoint(168, 56), new Pinpoint(56, 168)), 56, Normalization.CLIP, LlavaNextPadding.LEGACY);
             LlavaNextInputEncoder encoder = new LlavaNextInputEncoder(tokenizer, images, 500, 0);
             assertEquals(501, tokenizer.padId());
             EncodedInput encoded = encoder.encode(Input.of("Represent the given image.", "x", gray(230, 150)));
@@ -127,7 +128,7 @@ class InputEncodingTest {
         assertEquals(757, phi3v.tokenCount(2, 2));
         assertEquals(2509, phi3v.tokenCount(4, 4));
         assertEquals(781, phi3v.tokenCount(4, 1));
-        LlavaNextImageProcessor llava = new LlavaNextImageProcessor(REAL_PINPOINTS, 336, Normalization.CLIP);
+        LlavaNextImageProcessor llava = new LlavaNextImageProcessor(REAL_PINPOINTS, 336, Normalization.CLIP, LlavaNextPadding.LEGACY);
         for (int height = 40; height <= 2000; height += 61) {
             for (int width = 40; width <= 2000; width += 43) {
                 Pinpoint best = llava.bestResolution(height, width);

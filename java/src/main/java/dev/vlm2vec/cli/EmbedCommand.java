@@ -12,6 +12,7 @@ import dev.vlm2vec.io.AtomicFiles;
 import dev.vlm2vec.io.JsonLines;
 import dev.vlm2vec.io.NpyWriter;
 import dev.vlm2vec.processing.ImageLoader;
+import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.processing.RgbImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,6 +82,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "0", description = "Longest token sequence; 0: no limit.")
     private int maxLength;
 
+    @CommandLine.Mixin
+    private ImageFlags imageFlags = new ImageFlags();
+
     @Override
     public Integer call() throws IOException {
         if (!format.equals("jsonl") && !format.equals("npy")) {
@@ -89,9 +93,11 @@ final class EmbedCommand implements Callable<Integer> {
         if (format.equals("npy") && output == null) {
             throw new IllegalArgumentException("--format npy needs --output FILE");
         }
-        List<Input> inputs = source.input != null ? readJsonl(source.input) : List.of(single());
-        EmbedderOptions options = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
-                .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize).withMaxLength(maxLength);
+        EmbedderOptions options = imageFlags.applyTo(EmbedderOptions.defaults().withDevice(device)
+                .withDtype(ModelDType.parse(dtype)).withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize)
+                .withMaxLength(maxLength));
+        ImageOptions images = options.images();
+        List<Input> inputs = source.input != null ? readJsonl(source.input, images) : List.of(single(images));
         List<float[]> embeddings = new ArrayList<>();
         try (Embedder embedder = Vlm2Vec.load(model, options, adapter)) {
             Progress progress = new Progress(spec.commandLine().getErr(), "embed", inputs.size());
@@ -106,15 +112,15 @@ final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Input single() {
+    private Input single(ImageOptions images) {
         String text = source.text == null ? "" : source.text;
         if (source.image == null) {
             return new Input(instruction, text, List.of(), false);
         }
-        return new Input(instruction, text, List.of(ImageLoader.load(source.image)), false);
+        return new Input(instruction, text, List.of(ImageLoader.load(source.image, images)), false);
     }
 
-    private List<Input> readJsonl(Path file) {
+    private List<Input> readJsonl(Path file, ImageOptions options) {
         Path base = file.toAbsolutePath().getParent();
         return JsonLines.read(file, (node, lineNumber) -> {
             List<RgbImage> images = new ArrayList<>();
@@ -124,8 +130,8 @@ final class EmbedCommand implements Callable<Integer> {
             }
             node.path("images").forEach(image -> references.add(image.asText()));
             for (String reference : references) {
-                images.add(reference.startsWith("data:") ? ImageLoader.fromDataUrl(reference)
-                        : ImageLoader.load(base.resolve(reference)));
+                images.add(reference.startsWith("data:") ? ImageLoader.fromDataUrl(reference, options)
+                        : ImageLoader.load(base.resolve(reference), options));
             }
             String lineInstruction = node.hasNonNull("instruction") ? node.get("instruction").asText() : instruction;
             try {

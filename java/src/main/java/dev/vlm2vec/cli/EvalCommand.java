@@ -75,13 +75,16 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, bf16, fp16 (default: ${DEFAULT-VALUE}).")
     private String dtype = "fp32";
 
+    @CommandLine.Mixin
+    private ImageFlags imageFlags = new ImageFlags();
+
     @Override
     public Integer call() throws IOException {
         if (data == null) {
             data = MmebMini.evalSplit(spec.commandLine().getErr());
         }
-        EmbedderOptions options = EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
-                .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize);
+        EmbedderOptions options = imageFlags.applyTo(EmbedderOptions.defaults().withDevice(device)
+                .withDtype(ModelDType.parse(dtype)).withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize));
         MmebSummary summary = evaluate(model, adapter, data, imageRoot, datasets, output, options, batchSize, skipMissing,
                 global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, spec.commandLine().getErr());
         spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); results in %s%n",
@@ -103,6 +106,7 @@ final class EvalCommand implements Callable<Integer> {
         List<DatasetScore> scores = new ArrayList<>();
         try (Embedder embedder = Vlm2Vec.load(model, options, adapter)) {
             String fingerprint = model.toAbsolutePath() + "|" + embedder.model().info() + "|" + options.maxLength()
+                    + "|" + options.llavaPadding() + "|exif=" + options.images().applyExifOrientation()
                     + (adapter == null ? "" : "|" + adapter.toAbsolutePath() + "@"
                             + Files.getLastModifiedTime(adapter.resolve("adapter_model.safetensors")).toMillis());
             MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint, scope);

@@ -154,6 +154,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-eval", description = "Skip the evaluation at the end.")
     private boolean noEval;
 
+    @CommandLine.Mixin
+    private ImageFlags imageFlags = new ImageFlags();
+
     @Override
     public Integer call() throws IOException {
         if (config != null) {
@@ -197,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             TrainingRun run = new TrainingRun(trainer, encoder, set, new TrainingRun.Settings(steps, batchSize, gcChunk,
-                    hardNegatives, saveEvery, evalEvery, output, root, base.toAbsolutePath().toString()));
+                    hardNegatives, saveEvery, evalEvery, output, root, embedderOptions.images(), base.toAbsolutePath().toString()));
             // Ctrl-C (or SIGTERM): finish the step in progress, save, and only then let the JVM exit.
             Thread hook = new Thread(() -> {
                 run.stop();
@@ -247,8 +250,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Device, dtype and token limit of this run, for training's input pipeline and for its evaluations. */
     private EmbedderOptions embedderOptions() {
-        return EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype)).withMaxLength(maxLen)
-                .withBatching(16, Duration.ofMillis(2), 64);
+        return imageFlags.applyTo(EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
+                .withMaxLength(maxLen).withBatching(16, Duration.ofMillis(2), 64));
     }
 
     private Path tinyModel(PrintWriter err) {

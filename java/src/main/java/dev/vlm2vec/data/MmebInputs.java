@@ -2,6 +2,7 @@ package dev.vlm2vec.data;
 
 import dev.vlm2vec.Input;
 import dev.vlm2vec.processing.ImageLoader;
+import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.processing.RgbImage;
 import java.nio.file.Path;
 import org.jspecify.annotations.NullMarked;
@@ -17,12 +18,12 @@ public final class MmebInputs {
 
     private MmebInputs() {}
 
-    public static Input of(String text, @Nullable String image, Path imageRoot, String imageTag) {
+    public static Input of(String text, @Nullable String image, Path imageRoot, String imageTag, ImageOptions options) {
         String prompt = text.replace("<|image_1|>", imageTag);
         if (image == null) {
             return Input.raw(prompt);
         }
-        RgbImage picture = ImageLoader.load(imageRoot.resolve(image));
+        RgbImage picture = ImageLoader.load(imageRoot.resolve(image), options);
         if (!prompt.contains(imageTag)) {
             prompt = imageTag + "\n" + prompt;
         }

@@ -160,7 +160,7 @@ public final class MmebEvaluator {
     }
 
     private Input input(Item item) {
-        return MmebInputs.of(item.text(), item.image(), imageRoot, embedder.imageTag());
+        return MmebInputs.of(item.text(), item.image(), imageRoot, embedder.imageTag(), embedder.options().images());
     }
 
     private void writeOutputs(MmebDataset dataset, DatasetScore score, int[] ranks, int skipped) {

@@ -3,45 +3,86 @@ package dev.vlm2vec.processing;
 import org.jspecify.annotations.NullMarked;
 
 /**
- * The EXIF orientation tag (274) of a JPEG file, and the rotation or mirroring that makes
- * the image upright. Read from the APP1 "Exif" segment's first image directory; any other
- * file, or a missing or malformed tag, is orientation 1 (already upright).
+ * The EXIF orientation tag (274) of a JPEG (APP1 "Exif"), PNG (eXIf chunk) or WebP (EXIF
+ * chunk) file, and the rotation or mirroring that makes the image upright. Read from the
+ * first image directory; any other file, or a missing or malformed tag, is orientation 1
+ * (already upright).
  */
 @NullMarked
 final class ExifOrientation {
 
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
     private ExifOrientation() {}
 
     static int of(byte[] file) {
-        if (file.length < 4 || (file[0] & 0xff) != 0xFF || (file[1] & 0xff) != 0xD8) {
+        if (JpegHeader.isJpeg(file)) {
+            for (JpegHeader.Segment segment : JpegHeader.read(file).segments()) {
+                if (segment.marker() == 0xE1 && JpegHeader.startsWith(file, segment, "Exif")) {
+                    return fromTiff(file, segment.start() + 6, segment.end());
+                }
+            }
             return 1;
         }
-        int at = 2;
-        while (at + 4 <= file.length && (file[at] & 0xff) == 0xFF) {
-            int marker = file[at + 1] & 0xff;
-            int length = ((file[at + 2] & 0xff) << 8) | (file[at + 3] & 0xff);
-            if (marker == 0xDA || length < 2) {
-                return 1;  // start of scan: no more metadata
-            }
-            if (marker == 0xE1 && length >= 16 && at + 2 + length <= file.length
-                    && new String(file, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("Exif")) {
-                return fromTiff(file, at + 10, at + 2 + length);
-            }
-            at += 2 + length;
+        if (file.length > 8 && java.util.Arrays.equals(file, 0, 8, PNG_SIGNATURE, 0, 8)) {
+            return fromPng(file);
+        }
+        if (file.length > 12 && ascii(file, 0, 4).equals("RIFF") && ascii(file, 8, 4).equals("WEBP")) {
+            return fromWebP(file);
         }
         return 1;
     }
 
+    private static String ascii(byte[] file, int at, int length) {
+        return new String(file, at, length, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static int fromPng(byte[] file) {
+        for (int at = 8; at + 12 <= file.length; ) {
+            long length = ((file[at] & 0xffL) << 24) | ((file[at + 1] & 0xff) << 16) | ((file[at + 2] & 0xff) << 8)
+                    | (file[at + 3] & 0xff);
+            String type = ascii(file, at + 4, 4);
+            if (length > file.length - at - 12 || type.equals("IDAT")) {
+                return 1;  // damaged, or past the metadata Pillow reads before the pixels
+            }
+            if (type.equals("eXIf")) {
+                return fromTiff(file, skipExifPrefix(file, at + 8), at + 8 + (int) length);
+            }
+            at += 12 + (int) length;
+        }
+        return 1;
+    }
+
+    private static int fromWebP(byte[] file) {
+        for (int at = 12; at + 8 <= file.length; ) {
+            long length = (file[at + 4] & 0xffL) | ((file[at + 5] & 0xff) << 8) | ((file[at + 6] & 0xff) << 16)
+                    | ((file[at + 7] & 0xffL) << 24);
+            if (length > file.length - at - 8) {
+                return 1;
+            }
+            if (ascii(file, at, 4).equals("EXIF")) {
+                return fromTiff(file, skipExifPrefix(file, at + 8), at + 8 + (int) length);
+            }
+            at += 8 + (int) (length + (length & 1));
+        }
+        return 1;
+    }
+
+    /** Some writers (Pillow's WebP among them) keep JPEG's "Exif\0\0" in front of the TIFF data. */
+    private static int skipExifPrefix(byte[] file, int at) {
+        return at + 6 <= file.length && ascii(file, at, 4).equals("Exif") ? at + 6 : at;
+    }
+
     private static int fromTiff(byte[] b, int start, int end) {
+        if (start + 8 > end) {
+            return 1;
+        }
         boolean little = b[start] == 'I';
         java.util.function.IntUnaryOperator u16 = i -> little ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8
                 : (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
         java.util.function.IntUnaryOperator u32 = i -> little
                 ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24
                 : (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
-        if (start + 8 > end) {
-            return 1;
-        }
         int directory = start + u32.applyAsInt(start + 4);
         if (directory < start || directory + 2 > end) {
             return 1;

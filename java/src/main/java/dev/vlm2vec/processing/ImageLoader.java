@@ -1,21 +1,34 @@
 package dev.vlm2vec.processing;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes images (JPEG, PNG, GIF, BMP with the JDK; WebP and CMYK JPEG with the TwelveMonkeys
- * plugins) from files, bytes, {@code data:} URLs or {@link BufferedImage}s into RGB, turning
- * JPEG images upright according to their EXIF orientation. Every failure names its source.
+ * Decodes images (JPEG incl. CMYK/YCCK, PNG, GIF, BMP, WebP) from files, bytes, {@code data:}
+ * URLs or {@link BufferedImage}s into the RGB bytes Pillow's
+ * {@code Image.open(f).convert("RGB")} gives, which is what the reference processors see
+ * (the rules are in {@link PillowRgb}). As in Pillow, the size is checked against a pixel cap
+ * from the header before any pixel is decoded, and a truncated file is an error. Every failure
+ * names its source.
  */
 @NullMarked
 public final class ImageLoader {
@@ -27,6 +40,10 @@ public final class ImageLoader {
     private ImageLoader() {}
 
     public static RgbImage load(Path file) {
+        return load(file, ImageOptions.defaults());
+    }
+
+    public static RgbImage load(Path file, ImageOptions options) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -34,27 +51,120 @@ public final class ImageLoader {
             throw new ImageDecodingException("image file " + file + " does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read image file " + file, e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodingException("image file " + file + " is too large to read into memory (give the JVM more"
+                    + " heap with -Xmx)", e);
         }
-        return decode(bytes, "image file " + file);
+        return decode(bytes, "image file " + file, options);
     }
 
     /** Decodes encoded image bytes; {@code source} names them in errors. */
     public static RgbImage decode(byte[] bytes, String source) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        return decode(bytes, source, ImageOptions.defaults());
+    }
+
+    public static RgbImage decode(byte[] bytes, String source, ImageOptions options) {
+        long pixels = -1;
+        try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
+                throw new ImageDecodingException(source + " is not an image in a supported format (JPEG, PNG, GIF, BMP,"
+                        + " WebP)", null);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, false);
+                int width = reader.getWidth(0), height = reader.getHeight(0);
+                pixels = (long) width * height;
+                if (pixels > options.maxPixels()) {
+                    throw new ImageDecodingException(String.format(Locale.ROOT, "%s is %d x %d = %,d pixels, more than the"
+                            + " cap of %,d (a guard against decompression bombs, as Pillow's MAX_IMAGE_PIXELS); raise it"
+                            + " with ImageOptions.withMaxPixels or --max-image-pixels if the image is genuine",
+                            source, width, height, pixels, options.maxPixels()), null);
+                }
+                String missing = TruncatedImageCheck.missingPart(bytes);
+                if (missing != null) {
+                    throw truncated(source, missing, null);
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((ignored, warning) -> warnings.add(warning));
+                RgbImage image = decodeFirstFrame(reader, bytes);
+                for (String warning : warnings) {
+                    if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+                        throw truncated(source, warning, null);
+                    }
+                }
+                return options.applyExifOrientation() ? ExifOrientation.upright(image, ExifOrientation.of(bytes)) : image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageDecodingException e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(source, pixels, e);
         } catch (IOException | RuntimeException e) {
+            // Readers wrap what they catch (the PNG reader turns an OutOfMemoryError into an IIOException).
+            if (causedBy(e, OutOfMemoryError.class)) {
+                throw outOfMemory(source, pixels, e);
+            }
+            if (causedBy(e, EOFException.class)) {
+                throw truncated(source, String.valueOf(e.getMessage()), e);
+            }
             throw new ImageDecodingException(source + " cannot be decoded: " + e.getMessage(), e);
         }
-        if (image == null) {
-            throw new ImageDecodingException(source + " is not an image in a supported format (JPEG, PNG, GIF, BMP, WebP)",
-                    null);
+    }
+
+    private static RgbImage decodeFirstFrame(ImageReader reader, byte[] bytes) throws IOException {
+        if (JpegHeader.isJpeg(bytes)) {
+            JpegHeader header = JpegHeader.read(bytes);
+            if (header.components() == 4 && reader.canReadRaster()) {
+                // Java's CMYK path converts colours through an ICC profile; Pillow does plain
+                // arithmetic on the samples libjpeg gives, so read them raw and do the same.
+                Raster raw = reader.readRaster(0, null);
+                WritableRaster cmyk = raw.createCompatibleWritableRaster();
+                cmyk.setRect(raw);
+                if (header.adobeTransform() > 0) {
+                    JpegCmyk.ycckToCmyk(cmyk);  // libjpeg's rule: only transform 0 means plain CMYK
+                }
+                return PillowRgb.fromCmyk(cmyk, true);  // Pillow reads every CMYK JPEG as "CMYK;I"
+            }
         }
-        return ExifOrientation.upright(RgbImage.of(image), ExifOrientation.of(bytes));
+        BufferedImage image = reader.read(0);
+        return PillowRgb.of(image, isSixteenBitGrayPng(bytes) || image.getRaster().getNumBands() == 1);
+    }
+
+    /** A PNG of colour type 0 (gray), which Pillow opens as "I" when 16-bit: its samples clip to 255. */
+    private static boolean isSixteenBitGrayPng(byte[] bytes) {
+        return bytes.length > 25 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[12] == 'I' && bytes[13] == 'H'
+                && bytes[24] == 16 && bytes[25] == 0;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (kind.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ImageDecodingException outOfMemory(String source, long pixels, Throwable cause) {
+        return new ImageDecodingException(String.format(Locale.ROOT, "%s (%,d pixels) needs more memory than the JVM has"
+                + " free to decode; give the JVM more heap (-Xmx) or lower the pixel cap (--max-image-pixels)", source,
+                pixels), cause);
+    }
+
+    private static ImageDecodingException truncated(String source, String detail, @Nullable Throwable cause) {
+        return new ImageDecodingException(source + " is truncated or damaged (" + detail + "); it would be embedded"
+                + " from partial pixels, so it is refused: re-download or re-export the file", cause);
     }
 
     /** {@code data:image/png;base64,....} */
     public static RgbImage fromDataUrl(String url) {
+        return fromDataUrl(url, ImageOptions.defaults());
+    }
+
+    public static RgbImage fromDataUrl(String url, ImageOptions options) {
         int comma = url.indexOf(',');
         if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
             throw new ImageDecodingException("not a base64 data: URL: "
@@ -66,9 +176,10 @@ public final class ImageLoader {
         } catch (IllegalArgumentException e) {
             throw new ImageDecodingException("the data: URL's base64 payload is malformed: " + e.getMessage(), e);
         }
-        return decode(bytes, "data: URL image");
+        return decode(bytes, "data: URL image", options);
     }
 
+    /** The RGB values of a decoded image, by the same rules as files (alpha dropped, gray copied). */
     public static RgbImage of(BufferedImage image) {
         return RgbImage.of(image);
     }

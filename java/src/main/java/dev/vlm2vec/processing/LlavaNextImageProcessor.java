@@ -4,10 +4,11 @@ import java.util.List;
 import org.jspecify.annotations.NullMarked;
 
 /**
- * LLaVA-NeXT's image processor (transformers 4.45), reproducing the reference pixel for
- * pixel: the best grid resolution for the image, an aspect-keeping Pillow bicubic resize
- * into it, black padding split evenly, tiles of one crop row-major, and before them the
- * whole image squashed to one crop; each view normalised.
+ * LLaVA-NeXT's image processor, reproducing the reference pixel for pixel: the best grid
+ * resolution for the image, an aspect-keeping Pillow bicubic resize into it, black padding
+ * split evenly ({@link LlavaNextPadding}: an odd pixel is lost before transformers 4.52 and
+ * goes to the bottom or right after), tiles of one crop row-major, and before them the whole
+ * image squashed to one crop; each view normalised.
  */
 @NullMarked
 public final class LlavaNextImageProcessor {
@@ -18,14 +19,26 @@ public final class LlavaNextImageProcessor {
     private final List<Pinpoint> pinpoints;
     private final int tileSize;
     private final Normalization normalization;
+    private final LlavaNextPadding padding;
 
-    public LlavaNextImageProcessor(List<Pinpoint> pinpoints, int tileSize, Normalization normalization) {
+    /** @param padding LEGACY or FIXED (resolve AUTO first, from the checkpoint) */
+    public LlavaNextImageProcessor(List<Pinpoint> pinpoints, int tileSize, Normalization normalization,
+            LlavaNextPadding padding) {
         if (pinpoints.isEmpty()) {
             throw new IllegalArgumentException("image_grid_pinpoints is empty");
+        }
+        if (padding == LlavaNextPadding.AUTO) {
+            throw new IllegalArgumentException("the LLaVA-NeXT padding must be resolved to LEGACY or FIXED before the"
+                    + " processor is made (LlavaNextPadding.forVersion)");
         }
         this.pinpoints = List.copyOf(pinpoints);
         this.tileSize = tileSize;
         this.normalization = normalization;
+        this.padding = padding;
+    }
+
+    public LlavaNextPadding padding() {
+        return padding;
     }
 
     /** The pinpoint with the largest effective resolution; ties: least waste, then list order. */
@@ -82,7 +95,10 @@ public final class LlavaNextImageProcessor {
         int[] fitted = fittedSize(height, width, best);
         RgbImage resized = PilResize.resize(image, fitted[1], fitted[0], PilResize.Filter.BICUBIC);
         int left = (best.width() - fitted[1]) / 2, top = (best.height() - fitted[0]) / 2;
-        RgbImage canvas = resized.pad(left, top, best.width(), best.height(), 0);
+        // LEGACY pads (d//2, d//2): with an odd d the canvas stays a pixel short of the pinpoint.
+        RgbImage canvas = padding == LlavaNextPadding.FIXED
+                ? resized.pad(left, top, best.width(), best.height(), 0)
+                : resized.pad(left, top, fitted[1] + 2 * left, fitted[0] + 2 * top, 0);
         int rows = best.height() / tileSize, cols = best.width() / tileSize;
         int viewSize = 3 * tileSize * tileSize;
         float[] views = new float[(rows * cols + 1) * viewSize];
@@ -90,10 +106,29 @@ public final class LlavaNextImageProcessor {
         System.arraycopy(normalization.apply(base), 0, views, 0, viewSize);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                float[] tile = normalization.apply(canvas.crop(c * tileSize, r * tileSize, tileSize, tileSize));
-                System.arraycopy(tile, 0, views, (1 + r * cols + c) * viewSize, viewSize);
+                int x0 = c * tileSize, y0 = r * tileSize;
+                RgbImage tile = canvas.crop(x0, y0, Math.min(tileSize, canvas.width() - x0),
+                        Math.min(tileSize, canvas.height() - y0));
+                float[] normalised = normalization.apply(tile.width() == tileSize && tile.height() == tileSize ? tile
+                        : stretchedToTile(tile));
+                System.arraycopy(normalised, 0, views, (1 + r * cols + c) * viewSize, viewSize);
             }
         }
         return new ProcessedImage(views, rows * cols + 1, tileSize, new long[] {height, width}, tokenCount(height, width));
+    }
+
+    /**
+     * What the reference's per-tile {@code resize(shortest_edge=tile)} and centre crop make of a
+     * short LEGACY tile (tile - 1 px one way): the short side becomes the tile size, the other
+     * {@code int(tile * long / short)} (57 for 56 px), Pillow bicubic on 8 bits, then the crop
+     * at offset {@code (57 - 56) // 2 = 0}.
+     */
+    private RgbImage stretchedToTile(RgbImage tile) {
+        boolean tall = tile.width() <= tile.height();
+        int shortest = tall ? tile.width() : tile.height(), longest = tall ? tile.height() : tile.width();
+        int stretched = (int) ((long) tileSize * longest / shortest);
+        int width = tall ? tileSize : stretched, height = tall ? stretched : tileSize;
+        RgbImage resized = PilResize.resize(tile, width, height, PilResize.Filter.BICUBIC);
+        return resized.crop((width - tileSize) / 2, (height - tileSize) / 2, tileSize, tileSize);
     }
 }

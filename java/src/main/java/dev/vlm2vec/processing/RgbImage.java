@@ -1,7 +1,6 @@
 package dev.vlm2vec.processing;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import org.jspecify.annotations.NullMarked;
 
 /**
@@ -21,31 +20,13 @@ public record RgbImage(int width, int height, byte[] pixels) {
         }
     }
 
-    /** The RGB values of a decoded image; alpha is dropped (as PIL's convert("RGB") does). */
+    /**
+     * The RGB values of a decoded image as Pillow's {@code convert("RGB")} gives them: alpha
+     * dropped, gray copied into the three channels, palette entries looked up, 16-bit samples
+     * cut to their high byte (a lone 16-bit gray channel clips to 255); see {@link PillowRgb}.
+     */
     public static RgbImage of(BufferedImage image) {
-        int width = image.getWidth(), height = image.getHeight();
-        // Decoders mostly produce these layouts: read their buffers directly, since
-        // getRGB converts pixel by pixel through the colour model (several times slower).
-        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
-                && buffer.getNumBanks() == 1 && image.getRaster().getMinX() == 0 && image.getRaster().getMinY() == 0
-                && buffer.getData().length == width * height * 3) {
-            byte[] bgr = buffer.getData();
-            byte[] pixels = new byte[bgr.length];
-            for (int i = 0; i < pixels.length; i += 3) {
-                pixels[i] = bgr[i + 2];
-                pixels[i + 1] = bgr[i + 1];
-                pixels[i + 2] = bgr[i];
-            }
-            return new RgbImage(width, height, pixels);
-        }
-        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
-        byte[] pixels = new byte[width * height * 3];
-        for (int i = 0; i < argb.length; i++) {
-            pixels[3 * i] = (byte) (argb[i] >> 16);
-            pixels[3 * i + 1] = (byte) (argb[i] >> 8);
-            pixels[3 * i + 2] = (byte) argb[i];
-        }
-        return new RgbImage(width, height, pixels);
+        return PillowRgb.of(image, image.getRaster().getNumBands() == 1);
     }
 
     public int get(int x, int y, int channel) {

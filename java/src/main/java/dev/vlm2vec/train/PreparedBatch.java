@@ -5,6 +5,7 @@ import dev.vlm2vec.data.TrainRow;
 import dev.vlm2vec.ffi.ModelBatch;
 import dev.vlm2vec.processing.Collator;
 import dev.vlm2vec.processing.EncodedInput;
+import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.processing.InputEncoder;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -24,15 +25,15 @@ public record PreparedBatch(List<ModelBatch> queries, List<ModelBatch> targets, 
     /**
      * @param chunk rows per GradCache chunk; 0 or >= the batch: one chunk
      */
-    public static PreparedBatch of(List<TrainRow> rows, InputEncoder encoder, Path imageRoot, int chunk,
-            boolean hardNegatives) {
+    public static PreparedBatch of(List<TrainRow> rows, InputEncoder encoder, Path imageRoot, ImageOptions images,
+            int chunk, boolean hardNegatives) {
         List<EncodedInput> queries = new ArrayList<>(), targets = new ArrayList<>(), negatives = new ArrayList<>();
         String tag = encoder.imageTag(1);
         for (TrainRow row : rows) {
-            queries.add(encoder.encode(MmebInputs.of(row.query(), row.queryImage(), imageRoot, tag)));
-            targets.add(encoder.encode(MmebInputs.of(row.positiveText(), row.positiveImage(), imageRoot, tag)));
+            queries.add(encoder.encode(MmebInputs.of(row.query(), row.queryImage(), imageRoot, tag, images)));
+            targets.add(encoder.encode(MmebInputs.of(row.positiveText(), row.positiveImage(), imageRoot, tag, images)));
             if (hardNegatives && (!row.negativeText().isEmpty() || row.negativeImage() != null)) {
-                negatives.add(encoder.encode(MmebInputs.of(row.negativeText(), row.negativeImage(), imageRoot, tag)));
+                negatives.add(encoder.encode(MmebInputs.of(row.negativeText(), row.negativeImage(), imageRoot, tag, images)));
             }
         }
         Arena arena = Arena.ofShared();  // filled here, read by the training thread

@@ -3,6 +3,7 @@ package dev.vlm2vec.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.ffi.TrainStats;
+import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.processing.InputEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class TrainingRun {
 
     /** Loop settings; {@code chunk} is the GradCache sub-batch (0: no chunking). */
     public record Settings(long steps, int batchSize, int chunk, boolean hardNegatives, long saveEvery, long evalEvery,
-            Path output, Path imageRoot, String baseModel) {}
+            Path output, Path imageRoot, ImageOptions images, String baseModel) {}
 
     /** Hears each step; {@code pairsPerSecond} counts query-target pairs since the run (re)started. */
     public interface Listener {
@@ -158,7 +159,8 @@ public final class TrainingRun {
     }
 
     private PreparedBatch prepare(long index) {
-        return PreparedBatch.of(data.batch(index, settings.batchSize()), encoder, settings.imageRoot(), settings.chunk(),
+        return PreparedBatch.of(data.batch(index, settings.batchSize()), encoder, settings.imageRoot(), settings.images(),
+                settings.chunk(),
                 settings.hardNegatives());
     }
 

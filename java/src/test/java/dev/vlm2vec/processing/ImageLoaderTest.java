@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +22,8 @@ import java.util.Base64;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageLoaderTest {
 
@@ -51,34 +60,94 @@ class ImageLoaderTest {
         assertEquals(12, jpeg.width());
     }
 
-    @Test
-    void exifOrientationTurnsJpegsUpright() throws IOException {
-        byte[] jpeg = encode(pattern(12, 8), "jpg");
-        RgbImage stored = ImageLoader.decode(jpeg, "plain");
-        // APP1 "Exif" with a big-endian TIFF header and one IFD entry: orientation (274) = 6.
-        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0};
-        byte[] app1 = new byte[4 + 6 + tiff.length];
-        app1[0] = (byte) 0xFF;
-        app1[1] = (byte) 0xE1;
-        int length = 2 + 6 + tiff.length;
-        app1[2] = (byte) (length >> 8);
-        app1[3] = (byte) length;
-        System.arraycopy("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, app1, 4, 6);
-        System.arraycopy(tiff, 0, app1, 10, tiff.length);
-        byte[] tagged = new byte[jpeg.length + app1.length];
-        System.arraycopy(jpeg, 0, tagged, 0, 2);
-        System.arraycopy(app1, 0, tagged, 2, app1.length);
-        System.arraycopy(jpeg, 2, tagged, 2 + app1.length, jpeg.length - 2);
-        assertEquals(6, ExifOrientation.of(tagged));
-        RgbImage upright = ImageLoader.decode(tagged, "rotated");
-        // Orientation 6: shown rotated 90 degrees clockwise, so stored (x, y) lands at (h-1-y, x).
-        assertEquals(8, upright.width());
-        assertEquals(12, upright.height());
-        for (int c = 0; c < 3; c++) {
-            assertEquals(stored.get(0, 0, c), upright.get(7, 0, c));
-            assertEquals(stored.get(11, 7, c), upright.get(0, 11, c));
+    /** EXIF orientation: one rule for JPEG, PNG and WebP, off by default as in the reference processors. */
+    @ParameterizedTest
+    @ValueSource(strings = {"exif6.jpg", "exif6.png", "exif6.webp"})
+    void exifOrientationIsAnOptionForEveryFormat(String file) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode expected = ImageModesTest.caseOf(file);
+        byte[] bytes = ImageModesTest.bytes(file);
+        assertEquals(6, ExifOrientation.of(bytes), file);
+        RgbImage stored = ImageLoader.decode(bytes, file);
+        assertEquals(0, ImageModesTest.maxDifference(expected, stored, file), "by default the image stays as stored");
+        RgbImage upright = ImageLoader.decode(bytes, file, ImageOptions.defaults().withExifOrientation(true));
+        assertEquals(0, ImageModesTest.maxDifference(expected.get("exif_transposed"), upright, file),
+                "with the option: Pillow's ImageOps.exif_transpose");
+        assertEquals(1, ExifOrientation.of(ImageModesTest.bytes("rgb.png")));
+    }
+
+    /** A 1-bit gray PNG of any size, all black: small on disk however many pixels it declares. */
+    private static byte[] blackPng(int width, int height, boolean withPixels) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 1).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", header.array());
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (DeflaterOutputStream deflate = new DeflaterOutputStream(compressed, new Deflater(1), 1 << 16)) {
+            byte[] row = new byte[1 + (width + 7) / 8];
+            for (int y = 0; withPixels && y < height; y++) {
+                deflate.write(row);
+            }
         }
-        assertEquals(1, ExifOrientation.of(encode(pattern(4, 4), "png")));
+        chunk(png, "IDAT", compressed.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) throws IOException {
+        byte[] kind = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        png.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        png.write(kind);
+        png.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(kind);
+        crc.update(data);
+        png.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** Runs {@link DecodeInChildJvm} in a JVM with a 48 MB heap; returns what it printed. */
+    private static String decodeInSmallHeap(Path file, String... cap) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx48m", "-cp", System.getProperty("java.class.path"), DecodeInChildJvm.class.getName(), file.toString()));
+        command.addAll(List.of(cap));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, process.exitValue(), output);
+        return output.strip();
+    }
+
+    @Test
+    void decompressionBombsAreRefusedFromTheHeaderBeforeAnyPixelIsAllocated(@TempDir Path directory) throws Exception {
+        Path real = Files.write(directory.resolve("bomb_30000.png"), blackPng(30000, 30000, true));
+        Path declared = Files.write(directory.resolve("declared_65535.png"), blackPng(65535, 65535, false));
+        assertTrue(Files.size(real) < 1_000_000, "the 900-megapixel PNG is " + Files.size(real) + " bytes on disk");
+        assertEquals("refused: image file " + real + " is 30000 x 30000 = 900,000,000 pixels, more than the cap of"
+                + " 89,478,485 (a guard against decompression bombs, as Pillow's MAX_IMAGE_PIXELS); raise it with"
+                + " ImageOptions.withMaxPixels or --max-image-pixels if the image is genuine", decodeInSmallHeap(real));
+        assertTrue(decodeInSmallHeap(declared).startsWith("refused: image file " + declared
+                + " is 65535 x 65535 = 4,294,836,225 pixels, more than the cap"), decodeInSmallHeap(declared));
+        // A JPEG whose frame header claims 60000 x 60000 is refused the same way.
+        byte[] jpeg = ImageModesTest.bytes("rgb_420.jpg");
+        JpegHeader.Segment frame = JpegHeader.read(jpeg).segments().stream().filter(x -> x.marker() == 0xC0).findFirst()
+                .orElseThrow();
+        ByteBuffer.wrap(jpeg, frame.start() + 1, 4).putShort((short) 60000).putShort((short) 60000);
+        var refused = assertThrows(ImageLoader.ImageDecodingException.class, () -> ImageLoader.decode(jpeg, "big.jpg"));
+        assertTrue(refused.getMessage().startsWith("big.jpg is 60000 x 60000 = 3,600,000,000 pixels"), refused.getMessage());
+        // Raising the cap past what the heap holds: a clear out-of-memory error naming the image, not a crash.
+        String tooBig = decodeInSmallHeap(real, "1000000000");
+        assertTrue(tooBig.startsWith("refused: image file " + real + " (900,000,000 pixels) needs more memory than the JVM"
+                + " has free to decode; give the JVM more heap (-Xmx)"), tooBig);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rgb_420.jpg", "rgb_progressive.jpg", "rgb.png", "p.png", "lossless.webp", "lossy.webp"})
+    void truncatedFilesAreErrorsNamingTheFile(String file, @TempDir Path directory) throws IOException {
+        byte[] whole = ImageModesTest.bytes(file);
+        Path cut = Files.write(directory.resolve("cut_" + file), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+        var e = assertThrows(ImageLoader.ImageDecodingException.class, () -> ImageLoader.load(cut));
+        assertTrue(e.getMessage().startsWith("image file " + cut + " "), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,33 @@
+package dev.vlm2vec.cli;
+
+import dev.vlm2vec.EmbedderOptions;
+import dev.vlm2vec.processing.ImageOptions;
+import dev.vlm2vec.processing.LlavaNextPadding;
+import org.jspecify.annotations.NullMarked;
+import picocli.CommandLine.Option;
+
+/** How images are decoded and processed, one spelling for embed, eval and train (a picocli mixin). */
+@NullMarked
+final class ImageFlags {
+
+    @Option(names = "--llava-padding", paramLabel = "auto|legacy|fixed", defaultValue = "auto",
+            description = "LLaVA-NeXT's padding of odd sizes: legacy (transformers <= 4.51, VLM2Vec V1), fixed (>= 4.52,"
+                    + " VLM2Vec V2's eval), auto (the checkpoint's transformers_version). Default: ${DEFAULT-VALUE}.")
+    private String llavaPadding = "auto";
+
+    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "" + ImageOptions.DEFAULT_MAX_PIXELS,
+            description = "Refuse images of more pixels (checked before decoding; Pillow's cap). Default: ${DEFAULT-VALUE}.")
+    private long maxImagePixels = ImageOptions.DEFAULT_MAX_PIXELS;
+
+    @Option(names = "--exif-orientation",
+            description = "Turn images upright by their EXIF orientation (the reference processors do not, so off by default).")
+    private boolean exifOrientation;
+
+    EmbedderOptions applyTo(EmbedderOptions options) {
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException("--max-image-pixels must be >= 1, not " + maxImagePixels);
+        }
+        return options.withLlavaPadding(LlavaNextPadding.parse(llavaPadding))
+                .withImages(new ImageOptions(maxImagePixels, exifOrientation));
+    }
+}

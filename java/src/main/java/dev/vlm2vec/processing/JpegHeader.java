@@ -1,0 +1,52 @@
+package dev.vlm2vec.processing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
+
+/**
+ * The marker segments of a JPEG file up to its first scan, and what the decoding rules need
+ * from them: the component count of the frame and the Adobe (APP14) colour transform.
+ *
+ * @param components colour components of the frame (1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK); 0 if no frame header was found
+ * @param adobeTransform the APP14 transform flag (0 CMYK/RGB, 1 YCbCr, 2 YCCK); -1 without an Adobe segment
+ */
+@NullMarked
+record JpegHeader(List<Segment> segments, int components, int adobeTransform) {
+
+    /** One marker segment: its marker byte and where its payload (after the length) starts and ends. */
+    record Segment(int marker, int start, int end) {}
+
+    static boolean isJpeg(byte[] file) {
+        return file.length >= 4 && (file[0] & 0xff) == 0xFF && (file[1] & 0xff) == 0xD8;
+    }
+
+    static JpegHeader read(byte[] file) {
+        List<Segment> segments = new ArrayList<>();
+        int components = 0, adobeTransform = -1;
+        int at = 2;
+        while (isJpeg(file) && at + 4 <= file.length && (file[at] & 0xff) == 0xFF) {
+            int marker = file[at + 1] & 0xff;
+            int length = ((file[at + 2] & 0xff) << 8) | (file[at + 3] & 0xff);
+            if (marker == 0xDA || length < 2 || at + 2 + length > file.length) {
+                break;  // start of scan (no more metadata), or a damaged segment
+            }
+            Segment segment = new Segment(marker, at + 4, at + 2 + length);
+            segments.add(segment);
+            boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (frame && length >= 8) {
+                components = file[at + 9] & 0xff;
+            } else if (marker == 0xEE && length >= 14 && startsWith(file, segment, "Adobe")) {
+                adobeTransform = file[at + 15] & 0xff;
+            }
+            at += 2 + length;
+        }
+        return new JpegHeader(List.copyOf(segments), components, adobeTransform);
+    }
+
+    static boolean startsWith(byte[] file, Segment segment, String signature) {
+        return segment.end() - segment.start() >= signature.length()
+                && new String(file, segment.start(), signature.length(), StandardCharsets.US_ASCII).equals(signature);
+    }
+}

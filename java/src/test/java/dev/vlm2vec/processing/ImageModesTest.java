@@ -1,0 +1,82 @@
+package dev.vlm2vec.processing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every image mode a user meets, decoded as Pillow 9.4 decodes it: the files and Pillow's
+ * {@code convert("RGB")} bytes come from {@code reference/make_image_mode_cases.py}.
+ * Byte-identical, except where the decoders differ by design (see {@link #LOSSY_BOUNDS}).
+ */
+class ImageModesTest {
+
+    /**
+     * Files whose decoders are not bit-identical to Pillow's, with the largest per-sample
+     * difference allowed. WebP lossy: TwelveMonkeys converts YUV to RGB with its own rounding
+     * and upsampling where libwebp uses "fancy" upsampling.
+     */
+    static final Map<String, Integer> LOSSY_BOUNDS = Map.of("lossy.webp", 71, "lossy_alpha.webp", 71);
+
+    static JsonNode cases() throws IOException {
+        try (InputStream in = ImageModesTest.class.getResourceAsStream("/reference/image_mode_cases.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    static Stream<String> files() throws IOException {
+        List<String> names = new ArrayList<>();
+        cases().get("cases").forEach(c -> names.add(c.get("file").asText()));
+        return names.stream();
+    }
+
+    static JsonNode caseOf(String file) throws IOException {
+        for (JsonNode c : cases().get("cases")) {
+            if (c.get("file").asText().equals(file)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(file);
+    }
+
+    static byte[] bytes(String file) throws IOException {
+        try (InputStream in = ImageModesTest.class.getResourceAsStream("/images/modes/" + file)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The largest per-sample difference between {@code expected} (a case's record) and {@code actual}. */
+    static int maxDifference(JsonNode expected, RgbImage actual, String what) {
+        assertEquals(expected.get("width").asInt(), actual.width(), what + " width");
+        assertEquals(expected.get("height").asInt(), actual.height(), what + " height");
+        byte[] rgb = Base64.getDecoder().decode(expected.get("rgb").asText());
+        int worst = 0;
+        for (int i = 0; i < rgb.length; i++) {
+            worst = Math.max(worst, Math.abs((rgb[i] & 0xff) - (actual.pixels()[i] & 0xff)));
+        }
+        return worst;
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void decodesAsPillowDoes(String file) throws IOException {
+        JsonNode expected = caseOf(file);
+        RgbImage decoded = ImageLoader.decode(bytes(file), file);
+        int difference = maxDifference(expected, decoded, file);
+        int bound = LOSSY_BOUNDS.getOrDefault(file, 0);
+        assertTrue(difference <= bound, file + " (Pillow mode " + expected.get("pillow_mode").asText()
+                + "): max difference " + difference + " levels, allowed " + bound);
+    }
+}

@@ -1,0 +1,157 @@
+"""Images in every mode a user meets, and what Pillow decodes them to, for ImageModesTest.
+
+Regenerate (Debian 12: apt-get install python3-pil python3-numpy libjpeg62-turbo-dev gcc):
+    cd java/src/test/resources/reference && /usr/bin/python3 make_image_mode_cases.py
+
+Writes the images into ../images/modes/ and image_mode_cases.json: per image, the mode
+Pillow opens it in and the bytes of Image.open(file).convert("RGB") (row-major RGB, base64),
+which is what the reference processors feed on. Images with an EXIF orientation also carry
+ImageOps.exif_transpose's result. Deterministic: a fixed seed, no timestamps.
+"""
+import base64
+import io
+import json
+import os
+import struct
+import subprocess
+import tempfile
+import zlib
+
+import numpy as np
+import PIL
+from PIL import Image, ImageOps
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "images", "modes")
+rng = np.random.RandomState(20261201)
+
+
+def picture(width, height, channels=3):
+    """Gradients, hard edges and some noise: smooth areas for JPEG, edges for resampling."""
+    y, x = np.mgrid[0:height, 0:width]
+    planes = [
+        (x * 255 // max(1, width - 1)),
+        (y * 255 // max(1, height - 1)),
+        np.where((x // 6 + y // 5) % 2 == 0, 40, 215),
+        (x * 7 + y * 13) % 256,
+    ]
+    image = np.stack(planes[:channels], axis=-1) + rng.randint(-12, 13, size=(height, width, channels))
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png16(samples, colour_type):
+    """A 16-bit PNG (Pillow cannot write 16-bit colour), samples uint16 [h, w, c]."""
+    height, width = samples.shape[:2]
+    rows = b"".join(b"\0" + samples[r].astype(">u2").tobytes() for r in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, 0))
+            + png_chunk(b"IDAT", zlib.compress(rows, 9)) + png_chunk(b"IEND", b""))
+
+
+def save(image, name, **params):
+    buffer = io.BytesIO()
+    image.save(buffer, **params)
+    return name, buffer.getvalue()
+
+
+def palette_image(width, height):
+    indices = ((np.arange(width)[None, :] // 3 + np.arange(height)[:, None] // 2) % 16).astype(np.uint8)
+    image = Image.fromarray(indices, "P")
+    palette = rng.randint(0, 256, size=(256, 3)).astype(np.uint8)
+    image.putpalette(palette.tobytes())
+    return image
+
+
+def ycck_jpeg(cmyk):
+    """Pillow writes CMYK JPEGs but not YCCK ones: write_ycck_jpeg.c does it with libjpeg."""
+    with tempfile.TemporaryDirectory() as scratch:
+        tool = os.path.join(scratch, "write_ycck_jpeg")
+        subprocess.run(["gcc", "-O2", "-o", tool, os.path.join(HERE, "write_ycck_jpeg.c"), "-ljpeg"], check=True)
+        height, width = cmyk.shape[:2]
+        inverted = (255 - cmyk).tobytes()  # Adobe's convention, as Photoshop stores them
+        return subprocess.run([tool, str(width), str(height)], input=inverted, capture_output=True, check=True).stdout
+
+
+def exif_bytes(orientation):
+    exif = Image.Exif()
+    exif[274] = orientation
+    return exif.tobytes()
+
+
+def files():
+    rgb = Image.fromarray(picture(23, 17), "RGB")
+    rgba_pixels = picture(23, 17, 4)
+    rgba_pixels[0:3, :, 3] = 0  # fully transparent rows keep their stored colour in Pillow's convert
+    rgba = Image.fromarray(rgba_pixels, "RGBA")
+    gray = Image.fromarray(picture(23, 17, 1)[:, :, 0], "L")
+    la = Image.fromarray(picture(23, 17, 4)[:, :, [0, 3]], "LA")
+    palette = palette_image(23, 17)
+    yield save(rgb, "rgb.png", format="PNG")
+    yield save(rgba, "rgba.png", format="PNG")
+    yield save(gray, "l.png", format="PNG")
+    yield save(la, "la.png", format="PNG")
+    yield save(gray, "l_trns.png", format="PNG", transparency=120)
+    yield save(rgb, "rgb_trns.png", format="PNG", transparency=(40, 40, 40))
+    yield save(palette, "p.png", format="PNG")
+    yield save(palette, "p_trns_index.png", format="PNG", transparency=3)
+    yield save(palette, "p_trns_bytes.png", format="PNG", transparency=bytes(range(0, 256, 16)))
+    yield save(gray.convert("1"), "1bit.png", format="PNG")
+    yield save(palette.convert("P", palette=Image.ADAPTIVE, colors=4), "p_2bit.png", format="PNG", bits=2)
+    # 16 bits: values on both sides of 255 tell clipping from keeping the high byte.
+    sixteen = (picture(23, 17, 4).astype(np.uint16) * 257 + rng.randint(0, 257, size=(17, 23, 4))).astype(np.uint16)
+    sixteen[0, :4, :] = [[0, 0, 0, 0], [200, 255, 256, 300], [511, 512, 65535, 65280], [1000, 30000, 40000, 257]]
+    yield save(Image.fromarray(sixteen[:, :, 0], "I;16"), "i16.png", format="PNG")
+    yield "rgb16.png", png16(sixteen[:, :, :3], 2)
+    yield "rgba16.png", png16(sixteen, 6)
+    yield "la16.png", png16(sixteen[:, :, [0, 3]], 4)
+    photo = Image.fromarray(picture(45, 29), "RGB")
+    yield save(photo, "rgb_420.jpg", format="JPEG", quality=85)
+    yield save(photo, "rgb_444.jpg", format="JPEG", quality=85, subsampling=0)
+    yield save(photo, "rgb_422.jpg", format="JPEG", quality=85, subsampling=1)
+    yield save(photo, "rgb_progressive.jpg", format="JPEG", quality=85, progressive=True)
+    yield save(Image.fromarray(picture(45, 29, 1)[:, :, 0], "L"), "gray.jpg", format="JPEG", quality=85)
+    cmyk = picture(45, 29, 4)
+    yield save(Image.fromarray(cmyk, "CMYK"), "cmyk.jpg", format="JPEG", quality=90)
+    yield "ycck.jpg", ycck_jpeg(cmyk)
+    frames = [palette_image(23, 17), Image.fromarray(picture(23, 17), "RGB").convert("P")]
+    yield save(frames[0], "two_frames.gif", format="GIF", save_all=True, append_images=frames[1:], duration=100,
+               transparency=5)
+    yield save(rgb, "rgb.bmp", format="BMP")
+    yield save(palette, "p.bmp", format="BMP")
+    yield save(gray.convert("1"), "1bit.bmp", format="BMP")
+    yield save(rgb, "lossy.webp", format="WEBP", quality=80)
+    yield save(rgb, "lossless.webp", format="WEBP", lossless=True)
+    yield save(rgba, "lossless_alpha.webp", format="WEBP", lossless=True, exact=True)
+    yield save(rgba, "lossy_alpha.webp", format="WEBP", quality=80)
+    # EXIF orientation 6 (stored sideways) in each format that can carry it.
+    yield save(photo, "exif6.jpg", format="JPEG", quality=85, exif=exif_bytes(6))
+    yield save(rgb, "exif6.png", format="PNG", exif=exif_bytes(6))
+    yield save(rgb, "exif6.webp", format="WEBP", lossless=True, exif=exif_bytes(6))
+
+
+def rgb_record(image):
+    rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
+    return {"width": image.width, "height": image.height, "rgb": base64.b64encode(rgb.tobytes()).decode()}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    cases = []
+    for name, data in files():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+        with Image.open(io.BytesIO(data)) as image:
+            case = {"file": name, "pillow_mode": image.mode, **rgb_record(image)}
+            if image.getexif().get(274, 1) != 1:
+                case["exif_transposed"] = rgb_record(ImageOps.exif_transpose(image))
+        cases.append(case)
+    with open(os.path.join(HERE, "image_mode_cases.json"), "w") as f:
+        json.dump({"pillow": PIL.__version__, "cases": cases}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
