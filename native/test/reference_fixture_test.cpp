@@ -1,10 +1,12 @@
 // Ground truth: every case of the Hugging Face reference fixtures
-// (shared/fixtures/hf-reference/cases/*.json: p* Phi-3.5-V, l* LLaVA-NeXT), reproduced in
+// (shared/fixtures/hf-reference/cases/*.json: p* Phi-3.5-V, l* LLaVA-NeXT; and
+// llava-next-452/cases/n*: LLaVA-NeXT on transformers 4.52's odd paddings), reproduced in
 // fp32 from the stored input ids and pixel values.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -52,7 +54,17 @@ TEST_P(ReferenceCase, ReproducesTheReference) {
   EXPECT_LE(pooled_error, tolerance) << GetParam();
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, ReferenceCase, ::testing::ValuesIn(vlm2vec::testing::case_names("")),
-                         [](const auto& info) { return info.param; });
+std::vector<std::string> all_cases() {
+  auto names = vlm2vec::testing::case_names("");
+  const auto llava_452 = vlm2vec::testing::case_names("", "llava-next-452/cases");
+  names.insert(names.end(), llava_452.begin(), llava_452.end());
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ReferenceCase, ::testing::ValuesIn(all_cases()), [](const auto& info) {
+  std::string name = info.param;  // gtest names are [A-Za-z0-9_]
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+});
 
 }  // namespace

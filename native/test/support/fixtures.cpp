@@ -18,18 +18,21 @@ std::filesystem::path fixtures_dir() {
   return dir;
 }
 
-std::vector<std::string> case_names(const std::string& prefix) {
+std::vector<std::string> case_names(const std::string& prefix, const std::string& folder) {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(fixtures_dir() / "cases")) {
+  for (const auto& entry : std::filesystem::directory_iterator(fixtures_dir() / folder)) {
     const auto stem = entry.path().stem().string();
-    if (entry.path().extension() == ".json" && stem.rfind(prefix, 0) == 0) names.push_back(stem);
+    if (entry.path().extension() == ".json" && stem.rfind(prefix, 0) == 0) {
+      names.push_back(folder == "cases" ? stem : folder + "/" + stem);
+    }
   }
   std::sort(names.begin(), names.end());
   return names;
 }
 
 nlohmann::json read_case(const std::string& name) {
-  std::ifstream in(fixtures_dir() / "cases" / (name + ".json"));
+  const auto relative = name.find('/') == std::string::npos ? "cases/" + name : name;
+  std::ifstream in(fixtures_dir() / (relative + ".json"));
   if (!in) throw std::runtime_error("cannot read case " + name);
   return nlohmann::json::parse(in);
 }

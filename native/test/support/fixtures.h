@@ -15,9 +15,11 @@ namespace vlm2vec::testing {
 
 std::filesystem::path fixtures_dir();
 
-// Case names (file stems) starting with prefix, sorted.
-std::vector<std::string> case_names(const std::string& prefix);
+// Case names starting with prefix, sorted: the file stems of cases/, or, for another case
+// folder (e.g. "llava-next-452/cases"), "folder/stem".
+std::vector<std::string> case_names(const std::string& prefix, const std::string& folder = "cases");
 
+// A case by its name as case_names gives it.
 nlohmann::json read_case(const std::string& name);
 
 // input_ids, attention_mask, and the pixel values and image sizes of the image examples in

@@ -26,8 +26,10 @@ public final class ReferenceFixtures {
         return root;
     }
 
+    /** A case of cases/ by its stem, or of another case folder as "folder/stem" (e.g. "llava-next-452/cases/n01_..."). */
     public static JsonNode readCase(String name) throws IOException {
-        return new ObjectMapper().readTree(root().resolve("cases").resolve(name + ".json").toFile());
+        Path file = name.contains("/") ? root().resolve(name + ".json") : root().resolve("cases").resolve(name + ".json");
+        return new ObjectMapper().readTree(file.toFile());
     }
 
     public static long[][] longMatrix(JsonNode rows) {
@@ -53,15 +55,22 @@ public final class ReferenceFixtures {
 
     /** The case's batch: token rows, and the image examples' pixel values in batch order. */
     public static ModelBatch batch(JsonNode theCase, Arena arena) throws IOException {
+        List<Npz.Array> images = new ArrayList<>();
+        for (JsonNode file : theCase.get("pixel_values")) {
+            if (!file.isNull()) {
+                images.add(Npz.read(root().resolve(file.asText())).get("pixel_values"));
+            }
+        }
+        return batch(theCase, images, arena);
+    }
+
+    /** As {@link #batch(JsonNode, Arena)}, with the image examples' pixel values given ([views, C, H, W] each). */
+    public static ModelBatch batch(JsonNode theCase, List<Npz.Array> images, Arena arena) {
         long[][] ids = longMatrix(theCase.get("input_ids"));
         long[][] mask = longMatrix(theCase.get("attention_mask"));
-        List<Npz.Array> images = new ArrayList<>();
         List<long[]> sizes = new ArrayList<>();
-        JsonNode pixelFiles = theCase.get("pixel_values");
-        for (int i = 0; i < pixelFiles.size(); i++) {
-            if (!pixelFiles.get(i).isNull()) {
-                images.add(Npz.read(root().resolve(pixelFiles.get(i).asText())).get("pixel_values"));
-                JsonNode size = theCase.get("image_sizes").get(i);
+        for (JsonNode size : theCase.path("image_sizes")) {
+            if (!size.isNull()) {
                 sizes.add(new long[] {size.get(0).asLong(), size.get(1).asLong()});
             }
         }
