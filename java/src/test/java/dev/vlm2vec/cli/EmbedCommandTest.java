@@ -75,4 +75,35 @@ class EmbedCommandTest {
         assertEquals(1, npyToStdout.exitCode());
         assertTrue(npyToStdout.err().contains("--format npy needs --output FILE"), npyToStdout.err());
     }
+
+    @Test
+    void imageFlagsAreCheckedAndApplied() throws Exception {
+        String model = directory.resolve("model").toString();
+        Path image = directory.resolve("wide.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", image.toFile());
+        CliRun capped = CliRun.of("embed", "--model", model, "--image", image.toString(), "--max-image-pixels", "100");
+        assertEquals(1, capped.exitCode());
+        assertTrue(capped.err().startsWith("vlm2vec embed: image file " + image + " is 40 x 30 = 1,200 pixels, more than"
+                + " the cap of 100"), capped.err());
+        assertTrue(capped.err().contains("--max-image-pixels"), capped.err());
+        CliRun padding = CliRun.of("embed", "--model", model, "--text", "x", "--llava-padding", "sideways");
+        assertEquals(1, padding.exitCode());
+        assertEquals("vlm2vec embed: LLaVA-NeXT padding 'sideways' is not one of auto, legacy (transformers <= 4.51),"
+                + " fixed (>= 4.52)\n", padding.err());
+        // EXIF orientation 6: upright only when asked, so the two embeddings differ.
+        Path sideways = Files.write(directory.resolve("exif6.jpg"),
+                getClass().getResourceAsStream("/images/modes/exif6.jpg").readAllBytes());
+        CliRun stored = CliRun.of("embed", "--model", model, "--image", sideways.toString());
+        CliRun upright = CliRun.of("embed", "--model", model, "--image", sideways.toString(), "--exif-orientation");
+        assertEquals(0, stored.exitCode(), stored.err());
+        assertEquals(0, upright.exitCode(), upright.err());
+        assertTrue(!stored.out().equals(upright.out()), "--exif-orientation changed nothing");
+        for (String command : new String[] {"eval", "train"}) {
+            String help = CliRun.of(command, "--help").out();
+            for (String flag : new String[] {"--llava-padding", "--max-image-pixels", "--exif-orientation"}) {
+                assertTrue(help.contains(flag), command + " --help lacks " + flag);
+            }
+        }
+    }
 }
