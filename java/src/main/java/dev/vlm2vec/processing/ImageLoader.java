@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -23,7 +24,8 @@ import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes images (JPEG incl. CMYK/YCCK, PNG, GIF, BMP, WebP) from files, bytes, {@code data:}
+ * Decodes images (JPEG incl. CMYK/YCCK, PNG, GIF, BMP, WebP; WebP through the system's libwebp
+ * where present, see {@link LibWebP}) from files, bytes, {@code data:}
  * URLs or {@link BufferedImage}s into the RGB bytes Pillow's
  * {@code Image.open(f).convert("RGB")} gives, which is what the reference processors see
  * (the rules are in {@link PillowRgb}). As in Pillow, the size is checked against a pixel cap
@@ -64,6 +66,11 @@ public final class ImageLoader {
     }
 
     public static RgbImage decode(byte[] bytes, String source, ImageOptions options) {
+        return decode(bytes, source, options, true);
+    }
+
+    /** {@code libWebP}: decode WebP with libwebp where present (false: the Java decoder, which serves where it is absent). */
+    static RgbImage decode(byte[] bytes, String source, ImageOptions options, boolean libWebP) {
         long pixels = -1;
         try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
@@ -88,7 +95,7 @@ public final class ImageLoader {
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((ignored, warning) -> warnings.add(warning));
-                RgbImage image = decodeFirstFrame(reader, bytes);
+                RgbImage image = decodeFirstFrame(reader, bytes, libWebP);
                 for (String warning : warnings) {
                     if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
                         throw truncated(source, warning, null);
@@ -114,7 +121,13 @@ public final class ImageLoader {
         }
     }
 
-    private static RgbImage decodeFirstFrame(ImageReader reader, byte[] bytes) throws IOException {
+    private static RgbImage decodeFirstFrame(ImageReader reader, byte[] bytes, boolean libWebP) throws IOException {
+        if (libWebP && LibWebP.isWebP(bytes)) {
+            Optional<RgbImage> decoded = LibWebP.decode(bytes);
+            if (decoded.isPresent()) {
+                return decoded.get();
+            }
+        }
         if (JpegHeader.isJpeg(bytes)) {
             JpegHeader header = JpegHeader.read(bytes);
             if (header.components() == 4 && reader.canReadRaster()) {

@@ -26,8 +26,7 @@ final class TruncatedImageCheck {
         if (JpegHeader.isJpeg(file)) {
             return jpeg(file);
         }
-        if (file.length >= 12 && file[0] == 'R' && file[1] == 'I' && file[2] == 'F' && file[3] == 'F' && file[8] == 'W'
-                && file[9] == 'E' && file[10] == 'B' && file[11] == 'P') {
+        if (LibWebP.isWebP(file)) {
             long declared = (file[4] & 0xffL) | (file[5] & 0xffL) << 8 | (file[6] & 0xffL) << 16 | (file[7] & 0xffL) << 24;
             return declared + 8 > file.length ? String.format(Locale.ROOT, "the WebP RIFF header declares %d bytes, the"
                     + " file has %d", declared + 8, file.length) : null;

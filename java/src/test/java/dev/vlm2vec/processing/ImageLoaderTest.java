@@ -108,7 +108,8 @@ class ImageLoaderTest {
     /** Runs {@link DecodeInChildJvm} in a JVM with a 48 MB heap; returns what it printed. */
     private static String decodeInSmallHeap(Path file, String... cap) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-cp", System.getProperty("java.class.path"), DecodeInChildJvm.class.getName(), file.toString()));
+                "-Xmx48m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                DecodeInChildJvm.class.getName(), file.toString()));
         command.addAll(List.of(cap));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
