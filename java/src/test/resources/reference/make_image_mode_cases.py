@@ -75,6 +75,35 @@ def ycck_jpeg(cmyk):
         return subprocess.run([tool, str(width), str(height)], input=inverted, capture_output=True, check=True).stdout
 
 
+def linear_rgb_profile():
+    """A minimal ICC v2 display profile with linear (gamma 1) curves: far enough from sRGB that a
+    decoder which applies embedded profiles (Pillow never does) changes the pixels visibly."""
+    def s15(x):
+        return struct.pack(">i", int(round(x * 65536)))
+
+    def xyz(x, y, z):
+        return b"XYZ " + b"\0" * 4 + s15(x) + s15(y) + s15(z)
+
+    def curve(gamma):
+        return b"curv" + b"\0" * 4 + struct.pack(">IH", 1, int(gamma * 256)) + b"\0\0"
+
+    name = b"linear RGB (vlm2vec test)"
+    tags = [(b"desc", b"desc" + b"\0" * 4 + struct.pack(">I", len(name) + 1) + name + b"\0" + b"\0" * 78),
+            (b"cprt", b"text" + b"\0" * 4 + b"test data\0"), (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+            (b"rXYZ", xyz(0.4361, 0.2225, 0.0139)), (b"gXYZ", xyz(0.3851, 0.7169, 0.0971)),
+            (b"bXYZ", xyz(0.1431, 0.0606, 0.7141)), (b"rTRC", curve(1.0)), (b"gTRC", curve(1.0)),
+            (b"bTRC", curve(1.0))]
+    table, data = b"", b""
+    offset = 128 + 4 + 12 * len(tags)
+    for signature, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = (struct.pack(">I", offset + len(data)) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+              + b"\0" * 12 + b"acsp" + b"\0" * 28 + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 48)
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
 def exif_bytes(orientation):
     exif = Image.Exif()
     exif[274] = orientation
@@ -130,6 +159,10 @@ def files():
     yield save(photo, "exif6.jpg", format="JPEG", quality=85, exif=exif_bytes(6))
     yield save(rgb, "exif6.png", format="PNG", exif=exif_bytes(6))
     yield save(rgb, "exif6.webp", format="WEBP", lossless=True, exif=exif_bytes(6))
+    # An embedded non-sRGB ICC profile, which Pillow ignores (Java's JPEG reader would apply it).
+    yield save(photo, "icc_linear.jpg", format="JPEG", quality=85, icc_profile=linear_rgb_profile())
+    yield save(rgb, "icc_linear.png", format="PNG", icc_profile=linear_rgb_profile())
+    yield save(rgb, "icc_linear.webp", format="WEBP", lossless=True, icc_profile=linear_rgb_profile())
 
 
 def rgb_record(image):

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.jspecify.annotations.NullMarked;
@@ -142,7 +144,15 @@ public final class ImageLoader {
                 return PillowRgb.fromCmyk(cmyk, true);  // Pillow reads every CMYK JPEG as "CMYK;I"
             }
         }
-        BufferedImage image = reader.read(0);
+        ImageReadParam param = reader.getDefaultReadParam();
+        ImageTypeSpecifier stored = reader.getRawImageType(0);
+        if (stored != null) {
+            // The samples as decoded, in the file's own colour space: readers otherwise convert
+            // images with an embedded ICC profile to sRGB (TwelveMonkeys' JPEG reader does), and
+            // Pillow never applies a profile.
+            param.setDestinationType(stored);
+        }
+        BufferedImage image = reader.read(0, param);
         return PillowRgb.of(image, isSixteenBitGrayPng(bytes) || image.getRaster().getNumBands() == 1);
     }
 
