@@ -42,8 +42,8 @@ final class ExifOrientation {
             long length = ((file[at] & 0xffL) << 24) | ((file[at + 1] & 0xff) << 16) | ((file[at + 2] & 0xff) << 8)
                     | (file[at + 3] & 0xff);
             String type = ascii(file, at + 4, 4);
-            if (length > file.length - at - 12 || type.equals("IDAT")) {
-                return 1;  // damaged, or past the metadata Pillow reads before the pixels
+            if (length > file.length - at - 12 || type.equals("IEND")) {
+                return 1;  // damaged, or the end (Pillow also finds an eXIf chunk after the image data)
             }
             if (type.equals("eXIf")) {
                 return fromTiff(file, skipExifPrefix(file, at + 8), at + 8 + (int) length);

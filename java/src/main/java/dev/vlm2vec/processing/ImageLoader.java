@@ -182,6 +182,11 @@ public final class ImageLoader {
                 + " from partial pixels, so it is refused: re-download or re-export the file", cause);
     }
 
+    /** Whether WebP goes through the system's libwebp, as in Pillow (else a Java decoder: lossy WebP differs). */
+    public static boolean decodesWebPAsPillow() {
+        return LibWebP.available();
+    }
+
     /** {@code data:image/png;base64,....} */
     public static RgbImage fromDataUrl(String url) {
         return fromDataUrl(url, ImageOptions.defaults());

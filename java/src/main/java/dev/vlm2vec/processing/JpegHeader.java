@@ -25,8 +25,8 @@ record JpegHeader(List<Segment> segments, int components, int adobeTransform) {
     static JpegHeader read(byte[] file) {
         List<Segment> segments = new ArrayList<>();
         int components = 0, adobeTransform = -1;
-        int at = 2;
-        while (isJpeg(file) && at + 4 <= file.length && (file[at] & 0xff) == 0xFF) {
+        int at = isJpeg(file) ? 2 : file.length;
+        while (at + 4 <= file.length && (file[at] & 0xff) == 0xFF) {
             int marker = file[at + 1] & 0xff;
             int length = ((file[at + 2] & 0xff) << 8) | (file[at + 3] & 0xff);
             if (marker == 0xDA || length < 2 || at + 2 + length > file.length) {
