@@ -74,6 +74,10 @@ public final class Vlm2Vec {
             throw new IllegalArgumentException("--num-crops " + numCrops + ": only Phi-3.5-V (phi3_v) takes a crop count >= 1, this model is "
                     + modelType);
         }
+        if (options.llavaPadding() != LlavaNextPadding.AUTO && !modelType.equals("llava_next")) {
+            throw new IllegalArgumentException("--llava-padding " + options.llavaPadding().cliName() + ": only LLaVA-NeXT"
+                    + " (llava_next) pads odd image sizes, this model is " + modelType + "; leave it at auto");
+        }
         return encoder(modelType, modelDirectory, config, model, options, numCrops);
     }
 

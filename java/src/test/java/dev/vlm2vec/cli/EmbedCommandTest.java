@@ -91,6 +91,10 @@ class EmbedCommandTest {
         assertEquals(1, padding.exitCode());
         assertEquals("vlm2vec embed: LLaVA-NeXT padding 'sideways' is not one of auto, legacy (transformers <= 4.51),"
                 + " fixed (>= 4.52)\n", padding.err());
+        CliRun notLlava = CliRun.of("embed", "--model", model, "--text", "x", "--llava-padding", "fixed");
+        assertEquals(1, notLlava.exitCode());
+        assertEquals("vlm2vec embed: --llava-padding fixed: only LLaVA-NeXT (llava_next) pads odd image sizes, this model"
+                + " is phi3_v; leave it at auto\n", notLlava.err());
         // EXIF orientation 6: upright only when asked, so the two embeddings differ.
         Path sideways = Files.write(directory.resolve("exif6.jpg"),
                 getClass().getResourceAsStream("/images/modes/exif6.jpg").readAllBytes());
