@@ -1,6 +1,6 @@
 """Images in every mode a user meets, and what Pillow decodes them to, for ImageModesTest.
 
-Regenerate (Debian 12: apt-get install python3-pil python3-numpy libjpeg62-turbo-dev gcc):
+Regenerate (Debian 12: apt-get install python3-pil python3-numpy libjpeg62-turbo-dev gcc libjpeg-turbo-progs):
     cd java/src/test/resources/reference && /usr/bin/python3 make_image_mode_cases.py
 
 Writes the images into ../images/modes/ and image_mode_cases.json: per image, the mode
@@ -104,6 +104,13 @@ def linear_rgb_profile():
     return header + struct.pack(">I", len(tags)) + table + data
 
 
+def cjpeg(image, *flags):
+    """libjpeg-turbo's cjpeg, for the subsamplings Pillow cannot write (4:4:0)."""
+    ppm = io.BytesIO()
+    image.save(ppm, format="PPM")
+    return subprocess.run(["cjpeg", *flags], input=ppm.getvalue(), capture_output=True, check=True).stdout
+
+
 def exif_bytes(orientation):
     exif = Image.Exif()
     exif[274] = orientation
@@ -163,6 +170,8 @@ def files():
     yield save(photo, "icc_linear.jpg", format="JPEG", quality=85, icc_profile=linear_rgb_profile())
     yield save(rgb, "icc_linear.png", format="PNG", icc_profile=linear_rgb_profile())
     yield save(rgb, "icc_linear.webp", format="WEBP", lossless=True, icc_profile=linear_rgb_profile())
+    # 4:4:0 (chroma halved vertically only): libjpeg-turbo interpolates it, libjpeg 6b (the JDK) replicates.
+    yield "rgb_440.jpg", cjpeg(photo, "-sample", "1x2", "-quality", "85")
 
 
 def rgb_record(image):
