@@ -11,8 +11,10 @@ VLM2VEC_MIN_JDK=22
 # libopenblas0-pthread: without it libtorch falls back to the reference BLAS, ~30x slower;
 # nlohmann-json3-dev: config.json and safetensors headers; zlib1g-dev: .npz fixtures in tests;
 # libgtest-dev: the native unit tests; cmake, g++, maven: the build itself;
-# libwebp7: WebP decoded as Pillow decodes it (through FFM; without it a Java decoder serves).
-VLM2VEC_SYSTEM_PACKAGES=(libtorch-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev libgtest-dev cmake g++ maven libwebp7)
+# libturbojpeg0, libwebp7: JPEG and WebP decoded by the codecs Pillow links (through FFM;
+# without them Java decoders serve, whose pixels differ for 4:4:0 JPEGs and lossy WebP).
+VLM2VEC_SYSTEM_PACKAGES=(libtorch-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev libgtest-dev cmake g++ maven
+    libturbojpeg0 libwebp7)
 
 log() { printf '[vlm2vec] %s\n' "$*" >&2; }
 

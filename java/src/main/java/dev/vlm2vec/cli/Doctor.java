@@ -23,7 +23,7 @@ final class Doctor {
         List<EnvironmentCheck> checks = new ArrayList<>();
         checks.add(jdk(Runtime.version().feature()));
         checks.add(nativeAccess(Doctor.class.getModule().isNativeAccessEnabled()));
-        checks.add(webP(ImageLoader.decodesWebPAsPillow()));
+        checks.add(imageCodecs(ImageLoader.missingSystemCodecs()));
         RuntimeInfo info;
         try {
             String version = NativeRuntime.version();
@@ -57,11 +57,12 @@ final class Doctor {
                         "run with --enable-native-access=ALL-UNNAMED (java -jar vlm2vec.jar sets it from its manifest)");
     }
 
-    static EnvironmentCheck webP(boolean libWebP) {
-        return libWebP ? EnvironmentCheck.ok("WebP", "libwebp: decoded as Pillow decodes it")
-                : EnvironmentCheck.warn("WebP", "libwebp not found: lossy WebP is decoded by a Java decoder, up to ~70"
-                        + " levels off Pillow's pixels at colour edges (lossless WebP and other formats are exact)",
-                        "sudo apt-get install libwebp7");
+    static EnvironmentCheck imageCodecs(List<String> missing) {
+        return missing.isEmpty() ? EnvironmentCheck.ok("image codecs", "libjpeg-turbo and libwebp: JPEG and WebP decoded"
+                + " as Pillow decodes them")
+                : EnvironmentCheck.warn("image codecs", String.join(" and ", missing) + " not found: Java decoders serve"
+                        + " instead, whose pixels differ from Pillow's for 4:4:0 JPEGs (libturbojpeg0) and lossy WebP"
+                        + " (libwebp7); other images are exact", "sudo apt-get install " + String.join(" ", missing));
     }
 
     static EnvironmentCheck blas(RuntimeInfo info) {

@@ -26,8 +26,8 @@ import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes images (JPEG incl. CMYK/YCCK, PNG, GIF, BMP, WebP; WebP through the system's libwebp
- * where present, see {@link LibWebP}) from files, bytes, {@code data:}
+ * Decodes images (JPEG incl. CMYK/YCCK, PNG, GIF, BMP, WebP; JPEG and WebP through the system's
+ * libjpeg-turbo and libwebp where present, see {@link LibTurboJpeg}, {@link LibWebP}) from files, bytes, {@code data:}
  * URLs or {@link BufferedImage}s into the RGB bytes Pillow's
  * {@code Image.open(f).convert("RGB")} gives, which is what the reference processors see
  * (the rules are in {@link PillowRgb}). As in Pillow, the size is checked against a pixel cap
@@ -71,8 +71,11 @@ public final class ImageLoader {
         return decode(bytes, source, options, true);
     }
 
-    /** {@code libWebP}: decode WebP with libwebp where present (false: the Java decoder, which serves where it is absent). */
-    static RgbImage decode(byte[] bytes, String source, ImageOptions options, boolean libWebP) {
+    /**
+     * {@code systemCodecs}: JPEG and WebP through the system's libjpeg-turbo and libwebp where
+     * present; false: the Java decoders, which serve where they are absent.
+     */
+    static RgbImage decode(byte[] bytes, String source, ImageOptions options, boolean systemCodecs) {
         long pixels = -1;
         try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
@@ -97,7 +100,7 @@ public final class ImageLoader {
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((ignored, warning) -> warnings.add(warning));
-                RgbImage image = decodeFirstFrame(reader, bytes, libWebP);
+                RgbImage image = decodeFirstFrame(reader, bytes, systemCodecs);
                 for (String warning : warnings) {
                     if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
                         throw truncated(source, warning, null);
@@ -123,14 +126,20 @@ public final class ImageLoader {
         }
     }
 
-    private static RgbImage decodeFirstFrame(ImageReader reader, byte[] bytes, boolean libWebP) throws IOException {
-        if (libWebP && LibWebP.isWebP(bytes)) {
+    private static RgbImage decodeFirstFrame(ImageReader reader, byte[] bytes, boolean systemCodecs) throws IOException {
+        if (systemCodecs && LibWebP.isWebP(bytes)) {
             Optional<RgbImage> decoded = LibWebP.decode(bytes);
             if (decoded.isPresent()) {
                 return decoded.get();
             }
         }
         if (JpegHeader.isJpeg(bytes)) {
+            Optional<LibTurboJpeg.Decoded> decoded = systemCodecs ? LibTurboJpeg.decode(bytes) : Optional.empty();
+            if (decoded.isPresent()) {
+                LibTurboJpeg.Decoded jpeg = decoded.get();
+                return jpeg.cmyk() ? PillowRgb.fromCmyk(jpeg.samples(), jpeg.width(), jpeg.height(), true)
+                        : new RgbImage(jpeg.width(), jpeg.height(), jpeg.samples());
+            }
             JpegHeader header = JpegHeader.read(bytes);
             if (header.components() == 4 && reader.canReadRaster()) {
                 // Java's CMYK path converts colours through an ICC profile; Pillow does plain
@@ -182,9 +191,20 @@ public final class ImageLoader {
                 + " from partial pixels, so it is refused: re-download or re-export the file", cause);
     }
 
-    /** Whether WebP goes through the system's libwebp, as in Pillow (else a Java decoder: lossy WebP differs). */
-    public static boolean decodesWebPAsPillow() {
-        return LibWebP.available();
+    /**
+     * The system codecs Pillow uses that this JVM could not load, as Debian packages (empty: all
+     * there): without libturbojpeg0, 4:4:0 JPEGs differ from Pillow's pixels; without libwebp7,
+     * lossy WebP does.
+     */
+    public static List<String> missingSystemCodecs() {
+        List<String> missing = new ArrayList<>();
+        if (!LibTurboJpeg.available()) {
+            missing.add("libturbojpeg0");
+        }
+        if (!LibWebP.available()) {
+            missing.add("libwebp7");
+        }
+        return missing;
     }
 
     /** {@code data:image/png;base64,....} */

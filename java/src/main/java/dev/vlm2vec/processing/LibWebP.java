@@ -2,9 +2,7 @@ package dev.vlm2vec.processing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
@@ -22,34 +20,20 @@ final class LibWebP {
 
     /** Looked up on first use (the first WebP), so other images never touch native access. */
     private static final class Handles {
-        private static final String[] NAMES = {"libwebp.so.7", "libwebp.so", "libwebp.7.dylib", "libwebp.dylib"};
         static final @Nullable MethodHandle DECODE_RGB;
         static final @Nullable MethodHandle FREE;
 
         static {
-            MethodHandle decode = null, free = null;
-            Optional<SymbolLookup> library = Optional.empty();
-            for (String name : NAMES) {
-                try {
-                    library = Optional.of(SymbolLookup.libraryLookup(name, Arena.global()));
-                    break;
-                } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
-                    // try the next name; without native access or the library, the Java decoder serves
-                }
-            }
-            if (library.isPresent()) {
-                Linker linker = Linker.nativeLinker();
-                Optional<MemorySegment> decodeSymbol = library.get().find("WebPDecodeRGB");
-                Optional<MemorySegment> freeSymbol = library.get().find("WebPFree");
-                if (decodeSymbol.isPresent() && freeSymbol.isPresent()) {
-                    // uint8_t* WebPDecodeRGB(const uint8_t* data, size_t size, int* width, int* height)
-                    decode = linker.downcallHandle(decodeSymbol.get(), FunctionDescriptor.of(ValueLayout.ADDRESS,
-                            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-                    free = linker.downcallHandle(freeSymbol.get(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-                }
-            }
-            DECODE_RGB = decode;
-            FREE = free;
+            Optional<SystemLibrary> library = SystemLibrary.open("libwebp.so.7", "libwebp.so", "libwebp.7.dylib",
+                    "libwebp.dylib");
+            // uint8_t* WebPDecodeRGB(const uint8_t* data, size_t size, int* width, int* height)
+            Optional<MethodHandle> decode = library.flatMap(l -> l.function("WebPDecodeRGB", FunctionDescriptor.of(
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS)));
+            Optional<MethodHandle> free = library.flatMap(l -> l.function("WebPFree",
+                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)));
+            DECODE_RGB = free.isPresent() ? decode.orElse(null) : null;
+            FREE = free.orElse(null);
         }
     }
 

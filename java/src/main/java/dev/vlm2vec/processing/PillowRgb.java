@@ -127,22 +127,31 @@ final class PillowRgb {
         return clip ? Math.min(value, 255) : value >> (bits - 8);
     }
 
-    /**
-     * Pillow's cmyk2rgb of 8-bit CMYK samples; {@code inverted}: the samples are stored the
-     * Adobe way (255 - value), as in JPEGs with an Adobe marker, which Pillow reads as "CMYK;I".
-     */
+    /** As {@link #fromCmyk(byte[], int, int, boolean)}, for a raster of four 8-bit bands. */
     static RgbImage fromCmyk(Raster raster, boolean inverted) {
         int width = raster.getWidth(), height = raster.getHeight();
-        byte[] pixels = new byte[width * height * 3];
+        byte[] cmyk = new byte[width * height * 4];
         int[] row = new int[width * 4];
-        int flip = inverted ? 255 : 0;
         for (int y = 0; y < height; y++) {
             raster.getPixels(raster.getMinX(), raster.getMinY() + y, width, 1, row);
-            for (int x = 0, at = y * width * 3; x < width; x++, at += 3) {
-                int notBlack = 255 - (row[4 * x + 3] ^ flip);
-                for (int c = 0; c < 3; c++) {
-                    pixels[at + c] = (byte) Math.max(0, notBlack - mulDiv255(row[4 * x + c] ^ flip, notBlack));
-                }
+            for (int i = 0; i < row.length; i++) {
+                cmyk[y * row.length + i] = (byte) row[i];
+            }
+        }
+        return fromCmyk(cmyk, width, height, inverted);
+    }
+
+    /**
+     * Pillow's cmyk2rgb of interleaved 8-bit CMYK samples; {@code inverted}: stored the Adobe way
+     * (255 - value), which Pillow assumes for every CMYK JPEG (it reads them as "CMYK;I").
+     */
+    static RgbImage fromCmyk(byte[] cmyk, int width, int height, boolean inverted) {
+        byte[] pixels = new byte[width * height * 3];
+        int flip = inverted ? 255 : 0;
+        for (int i = 0, at = 0; at < pixels.length; i += 4, at += 3) {
+            int notBlack = 255 - ((cmyk[i + 3] & 0xff) ^ flip);
+            for (int c = 0; c < 3; c++) {
+                pixels[at + c] = (byte) Math.max(0, notBlack - mulDiv255((cmyk[i + c] & 0xff) ^ flip, notBlack));
             }
         }
         return new RgbImage(width, height, pixels);

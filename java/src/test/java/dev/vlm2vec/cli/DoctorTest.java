@@ -23,12 +23,12 @@ class DoctorTest {
     void thisMachinePassesWithTheNativeLibraryLoaded() {
         Map<String, EnvironmentCheck> checks = Doctor.examine().stream()
                 .collect(Collectors.toMap(EnvironmentCheck::subject, check -> check));
-        assertEquals(List.of("JDK", "native access", "WebP", "native library", "libtorch", "BLAS", "BLAS kernels", "threads",
+        assertEquals(List.of("JDK", "native access", "image codecs", "native library", "libtorch", "BLAS", "BLAS kernels", "threads",
                 "CUDA"),
                 Doctor.examine().stream().map(EnvironmentCheck::subject).toList());
         assertEquals(Verdict.OK, checks.get("JDK").verdict());
         assertEquals(Verdict.OK, checks.get("native access").verdict(), "surefire passes --enable-native-access");
-        assertEquals(Verdict.OK, checks.get("WebP").verdict(), "the system packages include libwebp7");
+        assertEquals(Verdict.OK, checks.get("image codecs").verdict(), "the system packages include libturbojpeg0, libwebp7");
         assertEquals(Verdict.OK, checks.get("native library").verdict(), checks.get("native library").detail());
     }
 
@@ -84,8 +84,9 @@ class DoctorTest {
         EnvironmentCheck access = Doctor.nativeAccess(false);
         assertEquals(Verdict.WARN, access.verdict());
         assertTrue(access.fix().contains("--enable-native-access=ALL-UNNAMED"));
-        EnvironmentCheck webP = Doctor.webP(false);
-        assertEquals(Verdict.WARN, webP.verdict());
-        assertEquals("sudo apt-get install libwebp7", webP.fix());
+        EnvironmentCheck codecs = Doctor.imageCodecs(List.of("libturbojpeg0", "libwebp7"));
+        assertEquals(Verdict.WARN, codecs.verdict());
+        assertEquals("sudo apt-get install libturbojpeg0 libwebp7", codecs.fix());
+        assertEquals(Verdict.OK, Doctor.imageCodecs(List.of()).verdict());
     }
 }

@@ -18,25 +18,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every image mode a user meets, decoded as Pillow 9.4 decodes it: the files and Pillow's
  * {@code convert("RGB")} bytes come from {@code reference/make_image_mode_cases.py}.
- * Byte-identical, JPEG included (the JDK's libjpeg 6b islow IDCT and fancy upsampling agree
- * with libjpeg-turbo's for 4:4:4, 4:2:2, 4:2:0 and progressive files), except where the
- * decoders differ by design ({@link #JPEG_BOUNDS}).
+ * Byte-identical through the system codecs Pillow uses (libjpeg-turbo, libwebp); the Java
+ * decoders that serve where those are absent are exact too, except by the bounds in
+ * {@link #JAVA_DECODER_BOUNDS}.
  */
 class ImageModesTest {
 
     /**
-     * Where libwebp is absent, lossy WebP falls back to TwelveMonkeys' decoder, which replicates
-     * each chroma sample over its 2x2 block where libwebp interpolates ("fancy" upsampling):
-     * the largest per-sample difference measured on these files, allowed for that path only.
+     * The largest per-sample difference, measured on these files, of the Java decoders:
+     * the JDK's libjpeg 6b replicates the chroma rows of a 4:4:0 JPEG that libjpeg-turbo
+     * interpolates, and TwelveMonkeys' WebP decoder replicates each chroma sample over its 2x2
+     * block where libwebp interpolates ("fancy" upsampling). Everything else is exact.
      */
-    /**
-     * 4:4:0 JPEGs (chroma halved vertically only): libjpeg-turbo 2.x interpolates the chroma rows
-     * ("fancy" h1v2 upsampling), libjpeg 6b, inside the JDK, replicates them; the largest
-     * per-sample difference measured on this file. Every other subsampling is exact.
-     */
-    static final Map<String, Integer> JPEG_BOUNDS = Map.of("rgb_440.jpg", 52);
-
-    static final Map<String, Integer> JAVA_WEBP_BOUNDS = Map.of("lossy.webp", 71, "lossy_alpha.webp", 71);
+    static final Map<String, Integer> JAVA_DECODER_BOUNDS = Map.of("rgb_440.jpg", 52, "lossy.webp", 71,
+            "lossy_alpha.webp", 71);
 
     static JsonNode cases() throws IOException {
         try (InputStream in = ImageModesTest.class.getResourceAsStream("/reference/image_mode_cases.json")) {
@@ -80,24 +75,22 @@ class ImageModesTest {
     @ParameterizedTest
     @MethodSource("files")
     void decodesAsPillowDoes(String file) throws IOException {
+        assertEquals(List.of(), ImageLoader.missingSystemCodecs(), "the system codecs Pillow uses (./test.sh installs them)");
         JsonNode expected = caseOf(file);
-        assertTrue(LibWebP.available(), "libwebp (Debian: libwebp7) is needed to decode WebP as Pillow does");
         RgbImage decoded = ImageLoader.decode(bytes(file), file);
-        int difference = maxDifference(expected, decoded, file);
-        int bound = JPEG_BOUNDS.getOrDefault(file, 0);
-        assertTrue(difference <= bound, file + " (Pillow mode " + expected.get("pillow_mode").asText()
-                + "): max difference " + difference + " levels, allowed " + bound);
+        assertEquals(0, maxDifference(expected, decoded, file), file + " (Pillow mode "
+                + expected.get("pillow_mode").asText() + "): max difference in levels");
     }
 
     @ParameterizedTest
     @MethodSource("files")
-    void theJavaWebPDecoderIsExactForLosslessAndBoundedForLossy(String file) throws IOException {
-        if (!file.endsWith(".webp")) {
-            return;
-        }
+    void theJavaDecodersAreExactButForTheirBounds(String file) throws IOException {
         RgbImage decoded = ImageLoader.decode(bytes(file), file, ImageOptions.defaults(), false);
         int difference = maxDifference(caseOf(file), decoded, file);
-        int bound = JAVA_WEBP_BOUNDS.getOrDefault(file, 0);
+        int bound = JAVA_DECODER_BOUNDS.getOrDefault(file, 0);
         assertTrue(difference <= bound, file + ": max difference " + difference + " levels, allowed " + bound);
+        if (bound > 0) {
+            assertTrue(difference > 0, file + " is exact now: drop its bound");
+        }
     }
 }
