@@ -105,7 +105,7 @@ def linear_rgb_profile():
 
 
 def cjpeg(image, *flags):
-    """libjpeg-turbo's cjpeg, for the subsamplings Pillow cannot write (4:4:0)."""
+    """libjpeg-turbo's cjpeg, for the subsamplings Pillow cannot write (4:4:0, 4:1:1)."""
     ppm = io.BytesIO()
     image.save(ppm, format="PPM")
     return subprocess.run(["cjpeg", *flags], input=ppm.getvalue(), capture_output=True, check=True).stdout
@@ -172,6 +172,7 @@ def files():
     yield save(rgb, "icc_linear.webp", format="WEBP", lossless=True, icc_profile=linear_rgb_profile())
     # 4:4:0 (chroma halved vertically only): libjpeg-turbo interpolates it, libjpeg 6b (the JDK) replicates.
     yield "rgb_440.jpg", cjpeg(photo, "-sample", "1x2", "-quality", "85")
+    yield "rgb_411.jpg", cjpeg(photo, "-sample", "4x1", "-quality", "85")
 
 
 def rgb_record(image):
