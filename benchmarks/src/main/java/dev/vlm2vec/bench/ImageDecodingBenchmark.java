@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding a 1344 x 1344 image to RGB bytes: {@code ImageLoader} (Pillow's rules: raw samples,
- * structural truncation check, header pixel cap) beside the code it replaced, kept here as
+ * Decoding a 1344 x 1344 image to RGB bytes: {@code ImageLoader} (Pillow's codecs and rules:
+ * JPEG through libjpeg-turbo, raw samples, structural truncation check, header pixel cap)
+ * beside the code it replaced, kept here as
  * the baseline: {@code ImageIO.read} of a byte stream, then the BGR buffer copied for
  * 3-byte BGR images and {@code BufferedImage.getRGB} (colour-managed, wrong for gray) for the
  * rest. Formats: a photo-like JPEG, and the same as a gray PNG.
