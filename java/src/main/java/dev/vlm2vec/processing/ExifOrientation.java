@@ -11,46 +11,23 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 final class ExifOrientation {
 
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-
     private ExifOrientation() {}
 
     static int of(byte[] file) {
-        if (JpegHeader.isJpeg(file)) {
-            for (JpegHeader.Segment segment : JpegHeader.read(file).segments()) {
-                if (segment.marker() == 0xE1 && JpegHeader.startsWith(file, segment, "Exif")) {
-                    return fromTiff(file, segment.start() + 6, segment.end());
-                }
-            }
-            return 1;
-        }
-        if (file.length > 8 && java.util.Arrays.equals(file, 0, 8, PNG_SIGNATURE, 0, 8)) {
-            return fromPng(file);
-        }
-        if (file.length > 12 && ascii(file, 0, 4).equals("RIFF") && ascii(file, 8, 4).equals("WEBP")) {
-            return fromWebP(file);
-        }
-        return 1;
+        return switch (ImageFormat.of(file)) {
+            case JPEG -> JpegHeader.read(file).segments().stream()
+                    .filter(segment -> segment.marker() == 0xE1 && JpegHeader.startsWith(file, segment, "Exif")).findFirst()
+                    .map(segment -> fromTiff(file, segment.start() + 6, segment.end())).orElse(1);
+            case PNG -> PngChunks.read(file).first("eXIf")  // Pillow also finds one after the image data
+                    .map(chunk -> fromTiff(file, skipExifPrefix(file, chunk.start()), chunk.start() + chunk.length()))
+                    .orElse(1);
+            case WEBP -> fromWebP(file);
+            case OTHER -> 1;
+        };
     }
 
     private static String ascii(byte[] file, int at, int length) {
         return new String(file, at, length, java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    private static int fromPng(byte[] file) {
-        for (int at = 8; at + 12 <= file.length; ) {
-            long length = ((file[at] & 0xffL) << 24) | ((file[at + 1] & 0xff) << 16) | ((file[at + 2] & 0xff) << 8)
-                    | (file[at + 3] & 0xff);
-            String type = ascii(file, at + 4, 4);
-            if (length > file.length - at - 12 || type.equals("IEND")) {
-                return 1;  // damaged, or the end (Pillow also finds an eXIf chunk after the image data)
-            }
-            if (type.equals("eXIf")) {
-                return fromTiff(file, skipExifPrefix(file, at + 8), at + 8 + (int) length);
-            }
-            at += 12 + (int) length;
-        }
-        return 1;
     }
 
     private static int fromWebP(byte[] file) {

@@ -127,13 +127,14 @@ public final class ImageLoader {
     }
 
     private static RgbImage decodeFirstFrame(ImageReader reader, byte[] bytes, boolean systemCodecs) throws IOException {
-        if (systemCodecs && LibWebP.isWebP(bytes)) {
+        ImageFormat format = ImageFormat.of(bytes);
+        if (systemCodecs && format == ImageFormat.WEBP) {
             Optional<RgbImage> decoded = LibWebP.decode(bytes);
             if (decoded.isPresent()) {
                 return decoded.get();
             }
         }
-        if (JpegHeader.isJpeg(bytes)) {
+        if (format == ImageFormat.JPEG) {
             Optional<LibTurboJpeg.Decoded> decoded = systemCodecs ? LibTurboJpeg.decode(bytes) : Optional.empty();
             if (decoded.isPresent()) {
                 LibTurboJpeg.Decoded jpeg = decoded.get();
@@ -162,13 +163,15 @@ public final class ImageLoader {
             param.setDestinationType(stored);
         }
         BufferedImage image = reader.read(0, param);
-        return PillowRgb.of(image, isSixteenBitGrayPng(bytes) || image.getRaster().getNumBands() == 1);
+        boolean sixteenBitGrayClips = image.getRaster().getNumBands() == 1
+                || (format == ImageFormat.PNG && isSixteenBitGrayPng(bytes));
+        return PillowRgb.of(image, sixteenBitGrayClips);
     }
 
     /** A PNG of colour type 0 (gray), which Pillow opens as "I" when 16-bit: its samples clip to 255. */
     private static boolean isSixteenBitGrayPng(byte[] bytes) {
-        return bytes.length > 25 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[12] == 'I' && bytes[13] == 'H'
-                && bytes[24] == 16 && bytes[25] == 0;
+        return PngChunks.read(bytes).first("IHDR").filter(header -> header.length() >= 10)
+                .map(header -> bytes[header.start() + 8] == 16 && bytes[header.start() + 9] == 0).orElse(false);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {

@@ -11,26 +11,27 @@ import org.jspecify.annotations.NullMarked;
  *
  * @param components colour components of the frame (1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK); 0 if no frame header was found
  * @param adobeTransform the APP14 transform flag (0 CMYK/RGB, 1 YCbCr, 2 YCCK); -1 without an Adobe segment
+ * @param scanStart where the first start-of-scan marker is (the image data follows it); -1 if none was reached
  */
 @NullMarked
-record JpegHeader(List<Segment> segments, int components, int adobeTransform) {
+record JpegHeader(List<Segment> segments, int components, int adobeTransform, int scanStart) {
 
     /** One marker segment: its marker byte and where its payload (after the length) starts and ends. */
     record Segment(int marker, int start, int end) {}
 
-    static boolean isJpeg(byte[] file) {
-        return file.length >= 4 && (file[0] & 0xff) == 0xFF && (file[1] & 0xff) == 0xD8;
-    }
-
     static JpegHeader read(byte[] file) {
         List<Segment> segments = new ArrayList<>();
-        int components = 0, adobeTransform = -1;
-        int at = isJpeg(file) ? 2 : file.length;
+        int components = 0, adobeTransform = -1, scanStart = -1;
+        int at = ImageFormat.of(file) == ImageFormat.JPEG ? 2 : file.length;
         while (at + 4 <= file.length && (file[at] & 0xff) == 0xFF) {
             int marker = file[at + 1] & 0xff;
             int length = ((file[at + 2] & 0xff) << 8) | (file[at + 3] & 0xff);
-            if (marker == 0xDA || length < 2 || at + 2 + length > file.length) {
-                break;  // start of scan (no more metadata), or a damaged segment
+            if (marker == 0xDA) {
+                scanStart = at;  // no more metadata
+                break;
+            }
+            if (length < 2 || at + 2 + length > file.length) {
+                break;  // a damaged segment
             }
             Segment segment = new Segment(marker, at + 4, at + 2 + length);
             segments.add(segment);
@@ -42,7 +43,7 @@ record JpegHeader(List<Segment> segments, int components, int adobeTransform) {
             }
             at += 2 + length;
         }
-        return new JpegHeader(List.copyOf(segments), components, adobeTransform);
+        return new JpegHeader(List.copyOf(segments), components, adobeTransform, scanStart);
     }
 
     static boolean startsWith(byte[] file, Segment segment, String signature) {

@@ -43,11 +43,6 @@ final class LibWebP {
         return Handles.DECODE_RGB != null;
     }
 
-    static boolean isWebP(byte[] file) {
-        return file.length >= 12 && file[0] == 'R' && file[1] == 'I' && file[2] == 'F' && file[3] == 'F' && file[8] == 'W'
-                && file[9] == 'E' && file[10] == 'B' && file[11] == 'P';
-    }
-
     /**
      * The RGB pixels of a still WebP (alpha dropped, as Pillow's convert("RGB")); empty when
      * libwebp is absent or refuses the file (an animation, or damage: the Java decoder then

@@ -141,6 +141,24 @@ class ImageLoaderTest {
                 + " has free to decode; give the JVM more heap (-Xmx)"), tooBig);
     }
 
+    /** A camera JPEG carries a thumbnail, a whole JPEG of its own, in its EXIF segment: cutting the main image still counts. */
+    @Test
+    void aTruncatedJpegWithAThumbnailIsRefused(@TempDir Path directory) throws IOException {
+        byte[] main = ImageModesTest.bytes("rgb_420.jpg"), thumbnail = ImageModesTest.bytes("gray.jpg");
+        ByteArrayOutputStream camera = new ByteArrayOutputStream();
+        camera.write(main, 0, 2);
+        int length = 2 + 6 + thumbnail.length;
+        camera.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (length >> 8), (byte) length});
+        camera.write("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        camera.write(thumbnail);
+        camera.write(main, 2, main.length - 2);
+        byte[] whole = camera.toByteArray();
+        assertArrayEquals(ImageLoader.decode(main, "main").pixels(), ImageLoader.decode(whole, "camera").pixels());
+        Path cut = Files.write(directory.resolve("cut_camera.jpg"), java.util.Arrays.copyOf(whole, whole.length - 200));
+        var e = assertThrows(ImageLoader.ImageDecodingException.class, () -> ImageLoader.load(cut));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rgb_420.jpg", "rgb_progressive.jpg", "rgb.png", "p.png", "lossless.webp", "lossy.webp"})
     void truncatedFilesAreErrorsNamingTheFile(String file, @TempDir Path directory) throws IOException {
