@@ -37,10 +37,6 @@ public final class LlavaNextImageProcessor {
         this.padding = padding;
     }
 
-    public LlavaNextPadding padding() {
-        return padding;
-    }
-
     /** The pinpoint with the largest effective resolution; ties: least waste, then list order. */
     public Pinpoint bestResolution(int height, int width) {
         Pinpoint best = pinpoints.get(0);
