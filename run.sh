@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds what is stale, then runs vlm2vec.
-# With no arguments it runs `vlm2vec doctor` (it becomes `train` on the embedded defaults
-# once training lands); any arguments are passed to vlm2vec, e.g. ./run.sh --version.
+# With no arguments it prints a one-line `vlm2vec doctor` verdict, then runs the embedded
+# default end to end: a tiny model trains on MMEB-mini, is evaluated before and after, and the
+# report's path is printed (`vlm2vec train` with no arguments, into ./vlm2vec-train). Any
+# arguments are passed to vlm2vec instead, e.g. ./run.sh --version, ./run.sh doctor.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/environment.sh"
 ensure_system_packages
 select_jdk
 build_if_stale
-if (($# == 0)); then
-    set -- doctor
-fi
 # jdk.incubator.vector: the SIMD kernel of the MMEB scorer (without it a scalar one runs).
-exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "$VLM2VEC_ROOT/java/target/vlm2vec.jar" "$@"
+vlm2vec=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "$VLM2VEC_ROOT/java/target/vlm2vec.jar")
+if (($# == 0)); then
+    "${vlm2vec[@]}" doctor --brief
+    set -- train
+fi
+exec "${vlm2vec[@]}" "$@"

@@ -39,7 +39,8 @@ void make_directories(const std::string& path) {
   if (path.empty() || is_directory(path)) return;
   const auto slash = path.find_last_of('/');
   if (slash != std::string::npos && slash > 0) make_directories(path.substr(0, slash));
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create directory", path);
+  // 0777: the umask decides (0755 under umask 022), as for any new folder.
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) fail("cannot create directory", path);
   if (!is_directory(path)) throw Error(VLM2VEC_ERR_IO, "cannot create directory " + path + ": a file of that name exists");
 }
 
@@ -83,7 +84,7 @@ std::vector<std::string> regular_files(const std::string& directory) {
 void copy_file(const std::string& from, const std::string& to) {
   const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) fail("cannot read", from);
-  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);  // the umask decides
   if (out < 0) {
     ::close(in);
     fail("cannot write", to);

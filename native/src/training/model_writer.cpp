@@ -4,10 +4,35 @@
 
 #include "common/error.h"
 #include "io/checkpoint.h"
+#include "io/atomic_file.h"
 #include "io/file_system.h"
+#include "io/json_file.h"
 #include "io/safetensors.h"
 
 namespace vlm2vec::training {
+
+namespace {
+
+const char* torch_dtype_name(torch::ScalarType dtype) {
+  switch (dtype) {
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kFloat16: return "float16";
+    default: return "float32";
+  }
+}
+
+// config.json says the dtype the weights are written in, at the top and in any sub-config
+// that declares one (LLaVA's text_config / vision_config).
+void set_torch_dtype(nlohmann::json& config, const char* name) {
+  if (!config.is_object()) return;
+  if (config.contains("torch_dtype") || config.contains("model_type")) config["torch_dtype"] = name;
+  if (config.contains("dtype")) config["dtype"] = name;  // transformers >= 4.56 spelling
+  for (auto& [key, value] : config.items()) {
+    if (value.is_object() && value.contains("torch_dtype")) value["torch_dtype"] = name;
+  }
+}
+
+}  // namespace
 
 void save_model_directory(const models::EmbeddingModel& model, const std::string& out_dir) {
   const std::string source = model.source_directory();
@@ -18,17 +43,27 @@ void save_model_directory(const models::EmbeddingModel& model, const std::string
   io::fresh_directory(building);
   try {
     io::Checkpoint stored(source, torch::kFloat32, torch::kCPU);
+    // One dtype for every tensor, the model's: tensors it does not use (kept from the source)
+    // are cast too, so a bf16 base merged in bf16 is all bf16 and config.json says so.
+    const torch::ScalarType dtype = model.info().dtype;
     std::map<std::string, torch::Tensor> tensors;
     for (const auto& name : stored.names()) {
       const auto original = stored.raw(name);
       const auto current = model.weights().find(name);
-      tensors[name] = current == model.weights().end() ? original : current->second.detach().to(torch::kCPU).contiguous();
+      const auto tensor = current == model.weights().end() ? original : current->second.detach().to(torch::kCPU);
+      tensors[name] = tensor.is_floating_point() ? tensor.to(dtype).contiguous() : tensor.contiguous();
     }
     io::write_safetensors(building + "/model.safetensors", tensors, {{"format", "pt"}});
     for (const auto& name : io::regular_files(source)) {
       const bool weights = (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0) ||
                            name == "model.safetensors.index.json";
-      if (!weights) io::copy_file(source + "/" + name, building + "/" + name);
+      if (name == "config.json") {
+        auto config = io::read_json_file(source + "/config.json");
+        set_torch_dtype(config, torch_dtype_name(dtype));
+        io::write_text_file(building + "/config.json", config.dump(2) + "\n");
+      } else if (!weights) {
+        io::copy_file(source + "/" + name, building + "/" + name);
+      }
     }
   } catch (...) {
     io::remove_tree(building);

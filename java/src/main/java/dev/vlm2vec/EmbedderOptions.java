@@ -21,55 +21,71 @@ import org.jspecify.annotations.NullMarked;
  * @param llavaPadding LLaVA-NeXT's odd-padding rule; AUTO: from the checkpoint's {@code transformers_version}
  * @param images how image files and {@code data:} URLs are decoded (pixel cap, EXIF orientation), for the
  *     commands and readers that decode images for this embedder
+ * @param threads libtorch's threads inside one operation (process-wide); 0: the default, which is
+ *     {@code VLM2VEC_THREADS} if set, else every CPU this process may use ({@link dev.vlm2vec.ffi.ThreadCount})
  */
 @NullMarked
 public record EmbedderOptions(String device, ModelDType dtype, int maxBatchSize, Duration maxWait, int queueCapacity,
         Duration submitTimeout, Duration requestTimeout, int maxLength, boolean normalize, LlavaNextPadding llavaPadding,
-        ImageOptions images) {
+        ImageOptions images, int threads) {
 
     public EmbedderOptions {
-        if (maxBatchSize < 1 || queueCapacity < 1 || maxLength < 0) {
-            throw new IllegalArgumentException("maxBatchSize and queueCapacity must be >= 1 and maxLength >= 0");
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be >= 1, not " + maxBatchSize);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be >= 1, not " + queueCapacity);
+        }
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("maxLength must be >= 0 (0: no limit), not " + maxLength);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0: every available CPU), not " + threads);
         }
     }
 
     public static EmbedderOptions defaults() {
         return new EmbedderOptions("cpu", ModelDType.FLOAT32, 16, Duration.ofMillis(2), 1024, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), 0, true, LlavaNextPadding.AUTO, ImageOptions.defaults());
+                Duration.ofMinutes(5), 0, true, LlavaNextPadding.AUTO, ImageOptions.defaults(), 0);
     }
 
     public EmbedderOptions withDevice(String value) {
         return new EmbedderOptions(value, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, images);
+                maxLength, normalize, llavaPadding, images, threads);
     }
 
     public EmbedderOptions withDtype(ModelDType value) {
         return new EmbedderOptions(device, value, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, images);
+                maxLength, normalize, llavaPadding, images, threads);
     }
 
     public EmbedderOptions withBatching(int batchSize, Duration wait, int capacity) {
         return new EmbedderOptions(device, dtype, batchSize, wait, capacity, submitTimeout, requestTimeout, maxLength,
-                normalize, llavaPadding, images);
+                normalize, llavaPadding, images, threads);
     }
 
     public EmbedderOptions withTimeouts(Duration submit, Duration request) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submit, request, maxLength,
-                normalize, llavaPadding, images);
+                normalize, llavaPadding, images, threads);
     }
 
     public EmbedderOptions withMaxLength(int value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                value, normalize, llavaPadding, images);
+                value, normalize, llavaPadding, images, threads);
     }
 
     public EmbedderOptions withLlavaPadding(LlavaNextPadding value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, value, images);
+                maxLength, normalize, value, images, threads);
     }
 
     public EmbedderOptions withImages(ImageOptions value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, value);
+                maxLength, normalize, llavaPadding, value, threads);
+    }
+
+    public EmbedderOptions withThreads(int value) {
+        return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                maxLength, normalize, llavaPadding, images, value);
     }
 }

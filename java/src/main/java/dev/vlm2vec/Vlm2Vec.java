@@ -3,6 +3,7 @@ package dev.vlm2vec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlm2vec.ffi.NativeModel;
+import dev.vlm2vec.ffi.NativeRuntime;
 import dev.vlm2vec.processing.InputEncoder;
 import dev.vlm2vec.processing.LlavaNextImageProcessor;
 import dev.vlm2vec.processing.LlavaNextInputEncoder;
@@ -10,6 +11,7 @@ import dev.vlm2vec.processing.LlavaNextPadding;
 import dev.vlm2vec.processing.Normalization;
 import dev.vlm2vec.processing.Phi3VImageProcessor;
 import dev.vlm2vec.processing.Phi3VInputEncoder;
+import dev.vlm2vec.processing.TextOnlyInputEncoder;
 import dev.vlm2vec.processing.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: a model directory in the Hugging Face layout becomes an {@link Embedder}.
@@ -34,6 +38,8 @@ import org.jspecify.annotations.Nullable;
 @NullMarked
 public final class Vlm2Vec {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Vlm2Vec.class);
+
     private Vlm2Vec() {}
 
     public static Embedder load(Path modelDirectory, EmbedderOptions options) {
@@ -45,6 +51,7 @@ public final class Vlm2Vec {
      * {@code vlm2vec train} or PEFT) merged into the weights at load time.
      */
     public static Embedder load(Path modelDirectory, EmbedderOptions options, @Nullable Path adapter) {
+        applyThreads(options);
         NativeModel model = NativeModel.load(modelDirectory, options.device(), options.dtype());
         try {
             if (adapter != null) {
@@ -54,6 +61,13 @@ public final class Vlm2Vec {
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /** Sets libtorch's thread count when {@code options.threads()} asks for one (0 keeps the default, see ThreadCount). */
+    public static void applyThreads(EmbedderOptions options) {
+        if (options.threads() > 0) {
+            NativeRuntime.setThreads(options.threads());
         }
     }
 
@@ -78,7 +92,14 @@ public final class Vlm2Vec {
             throw new IllegalArgumentException("--llava-padding " + options.llavaPadding().cliName() + ": only LLaVA-NeXT"
                     + " (llava_next) pads odd image sizes, this model is " + modelType + "; leave it at auto");
         }
-        return encoder(modelType, modelDirectory, config, model, options, numCrops);
+        InputEncoder encoder = encoder(modelType, modelDirectory, config, model, options, numCrops);
+        Path preprocessor = modelDirectory.resolve("preprocessor_config.json");
+        if (!Files.isRegularFile(preprocessor)) {
+            LOG.warn("{} has no preprocessor_config.json: texts embed, image inputs will be refused", modelDirectory);
+            return new TextOnlyInputEncoder(encoder, "image inputs need " + preprocessor + " (image mean, std and crop"
+                    + " settings), which is missing: copy it from the checkpoint the model came from");
+        }
+        return encoder;
     }
 
     private static InputEncoder encoder(String modelType, Path directory, JsonNode config, NativeModel model,

@@ -2,23 +2,27 @@ package dev.vlm2vec.cli;
 
 import dev.vlm2vec.Embedder;
 import dev.vlm2vec.EmbedderOptions;
+import dev.vlm2vec.ProjectVersion;
 import dev.vlm2vec.Vlm2Vec;
 import dev.vlm2vec.data.EvalRow;
 import dev.vlm2vec.eval.DatasetScore;
+import dev.vlm2vec.eval.EvalRun;
 import dev.vlm2vec.eval.HtmlReport;
 import dev.vlm2vec.eval.MmebDataset;
 import dev.vlm2vec.eval.MmebEvaluator;
 import dev.vlm2vec.eval.MmebRegistry;
 import dev.vlm2vec.eval.MmebSummary;
 import dev.vlm2vec.eval.RankingScope;
+import dev.vlm2vec.eval.RunInfo;
 import dev.vlm2vec.eval.SummaryWriter;
-import dev.vlm2vec.ffi.ModelDType;
+import dev.vlm2vec.io.WriteErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,88 +32,85 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code vlm2vec eval}: MMEB Precision@1 per dataset, meta-task, IND / OOD and overall. */
+/** {@code vlm2vec eval}: Precision@1 per dataset, meta-task, IND / OOD and overall, on MMEB or your own data. */
 @NullMarked
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a model on MMEB-eval data: per dataset a {Dataset}.jsonl, a {Dataset}.parquet or a"
-                + " {Dataset}/ directory of parquet files (HF layout), with the columns qry_text, qry_img_path,"
-                + " tgt_text[], tgt_img_path[].")
+        description = "Evaluate a model on MMEB-eval-style data: per dataset a NAME.jsonl, a NAME.parquet or a NAME/"
+                + " folder of parquet files (HF layout), with the columns qry_text, qry_img_path, tgt_text[], tgt_img_path[];"
+                + " MMEB's names or your own.")
 final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model directory.")
-    private Path model = Path.of(".");
+    @CommandLine.Mixin
+    private ModelFlags modelFlags = new ModelFlags();
 
-    @Option(names = "--data", description = "A {Dataset}.jsonl / .parquet file, or a directory of datasets (default: the"
-            + " synthetic MMEB-mini eval split, generated on first use).")
-    private @Nullable Path data;
-
-    @Option(names = "--image-root", description = "Directory the image paths are relative to (default: the data directory).")
-    private @Nullable Path imageRoot;
-
-    @Option(names = "--datasets", split = ",", description = "Only these datasets, e.g. VOC2007,MSCOCO_i2t.")
-    private List<String> datasets = new ArrayList<>();
-
-    @Option(names = "--output", defaultValue = "mmeb-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path output = Path.of("mmeb-results");
-
-    @Option(names = "--batch-size", defaultValue = "16", description = "Inputs per model call (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @CommandLine.Mixin
+    private DataFlags dataFlags = new DataFlags();
 
     @Option(names = "--adapter", paramLabel = "DIR",
             description = "A PEFT LoRA/DoRA adapter directory (from `train` or PEFT), merged into the model at load.")
     private @Nullable Path adapter;
 
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Output folder; default: mmeb-results/MODEL (MODEL+ADAPTER with --adapter), one per model.")
+    private @Nullable Path output;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Inputs per model call. Default: ${DEFAULT-VALUE}.")
+    private int batchSize = 16;
+
     @Option(names = "--global", description = "Rank each positive against every candidate of its dataset "
             + "(corpus-wide retrieval) instead of the query's own candidate list (MMEB's protocol).")
     private boolean global;
 
-    @Option(names = "--skip-missing", description = "Skip (and count) rows whose image is missing instead of failing.")
-    private boolean skipMissing;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N (default: ${DEFAULT-VALUE}).")
-    private String device = "cpu";
-
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, bf16, fp16 (default: ${DEFAULT-VALUE}).")
-    private String dtype = "fp32";
-
-    @CommandLine.Mixin
-    private ImageFlags imageFlags = new ImageFlags();
-
     @Override
     public Integer call() throws IOException {
-        if (data == null) {
-            data = MmebMini.evalSplit(spec.commandLine().getErr());
+        Path model = modelFlags.requireModel();
+        FlagChecks.atLeast("--batch-size", batchSize, 1);
+        EmbedderOptions options = modelFlags.embedderOptions(batchSize);
+        dataFlags.check();
+        if (adapter != null && !Files.isDirectory(adapter)) {
+            throw new IllegalArgumentException("--adapter " + adapter + " is not a folder");
         }
-        EmbedderOptions options = imageFlags.applyTo(EmbedderOptions.defaults().withDevice(device)
-                .withDtype(ModelDType.parse(dtype)).withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize));
-        MmebSummary summary = evaluate(model, adapter, data, imageRoot, datasets, output, options, batchSize, skipMissing,
-                global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, spec.commandLine().getErr());
-        spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); results in %s%n",
-                100 * summary.overall().orElse(0), summary.datasets().size(), output.toAbsolutePath());
+        Path into = output != null ? output : defaultOutput(model, adapter);
+        WriteErrors.checkFolder("--output", into);
+        PrintWriter err = spec.commandLine().getErr();
+        Path data = dataFlags.data != null ? dataFlags.data : MmebMini.evalSplit(err);
+        Map<MmebDataset, Path> files = dataFlags.find(MmebRegistry.load(), data);
+        EvalRun run = evaluate(model, adapter, data, files, dataFlags.imageRoot(data), into, options, batchSize,
+                dataFlags.skipMissing, global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, err);
+        spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); report: %s%n",
+                100 * run.summary().overall().orElse(0), run.summary().datasets().size(),
+                into.resolve("report.html").toAbsolutePath());
         spec.commandLine().getOut().flush();
         return 0;
     }
 
+    /** {@code mmeb-results/MODEL[+ADAPTER]}: results of different models never overwrite each other. */
+    static Path defaultOutput(Path model, @Nullable Path adapter) {
+        String name = runInfo(model, adapter, Path.of("."), EmbedderOptions.defaults(), RankingScope.CANDIDATES, false,
+                Instant.now(), 0).displayName();
+        return Path.of("mmeb-results", name.replace('/', '-'));
+    }
+
     /**
-     * Evaluates a model (with an optional adapter) on the MMEB datasets under {@code data},
+     * Evaluates a model (with an optional adapter) on {@code files} (from {@link DataFlags#find}),
      * writing every output into {@code output}, with progress on {@code err}. Shared with {@code train}.
      */
-    static MmebSummary evaluate(Path model, @Nullable Path adapter, Path data, @Nullable Path imageRoot,
-            List<String> datasets, Path output, EmbedderOptions options, int batchSize, boolean skipMissing,
-            RankingScope scope, PrintWriter err) throws IOException {
-        MmebRegistry registry = MmebRegistry.load();
-        Map<MmebDataset, Path> files = DatasetFiles.find(registry, data, datasets);
-        Path root = imageRoot != null ? imageRoot : DatasetFiles.defaultImageRoot(data);
+    static EvalRun evaluate(Path model, @Nullable Path adapter, Path data, Map<MmebDataset, Path> files, Path imageRoot,
+            Path output, EmbedderOptions options, int batchSize, boolean skipMissing, RankingScope scope, PrintWriter err)
+            throws IOException {
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        Files.createDirectories(output);
         List<DatasetScore> scores = new ArrayList<>();
         try (Embedder embedder = Vlm2Vec.load(model, options, adapter)) {
             String fingerprint = model.toAbsolutePath() + "|" + embedder.model().info() + "|" + options.maxLength()
                     + "|" + options.llavaPadding() + "|exif=" + options.images().applyExifOrientation()
                     + (adapter == null ? "" : "|" + adapter.toAbsolutePath() + "@"
                             + Files.getLastModifiedTime(adapter.resolve("adapter_model.safetensors")).toMillis());
-            MmebEvaluator evaluator = new MmebEvaluator(embedder, root, skipMissing, output, batchSize, fingerprint, scope);
+            MmebEvaluator evaluator = new MmebEvaluator(embedder, imageRoot, skipMissing, output, batchSize, fingerprint, scope);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
                 List<EvalRow> rows = DatasetFiles.readEval(entry.getValue());
                 Progress[] progress = {null};
@@ -127,10 +128,25 @@ final class EvalCommand implements Callable<Integer> {
                 err.flush();
             }
         }
-        MmebSummary summary = MmebSummary.of(scores);
-        String name = adapter != null ? adapter.getFileName().toString() : model.getFileName().toString();
-        SummaryWriter.write(summary, registry, name, output);
-        HtmlReport.write(summary, registry, name, output);
-        return summary;
+        RunInfo info = runInfo(model, adapter, data, options, scope, skipMissing, started, (System.nanoTime() - start) / 1e9);
+        EvalRun run = new EvalRun(info.displayName(), MmebSummary.of(scores), info);
+        MmebRegistry registry = MmebRegistry.load();
+        SummaryWriter.write(run, registry, output);
+        HtmlReport.write(run, registry, output);
+        return run;
+    }
+
+    private static RunInfo runInfo(Path model, @Nullable Path adapter, Path data, EmbedderOptions options,
+            RankingScope scope, boolean skipMissing, Instant started, double seconds) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("scope", scope.name().toLowerCase(java.util.Locale.ROOT));
+        settings.put("max_length", Integer.toString(options.maxLength()));
+        settings.put("llava_padding", options.llavaPadding().cliName());
+        settings.put("exif_orientation", Boolean.toString(options.images().applyExifOrientation()));
+        settings.put("skip_missing", Boolean.toString(skipMissing));
+        return new RunInfo(model.toAbsolutePath().normalize().toString(), RunInfo.configHash(model),
+                adapter == null ? null : adapter.toAbsolutePath().normalize().toString(), options.dtype().cliName(),
+                options.device(), data.toAbsolutePath().normalize().toString(), ProjectVersion.get(), started.toString(),
+                seconds, settings);
     }
 }

@@ -23,10 +23,14 @@ final class ImageFlags {
             description = "Turn images upright by their EXIF orientation (the reference processors do not, so off by default).")
     private boolean exifOrientation;
 
+    /** Range checks, before any work. */
+    void check() {
+        FlagChecks.atLeast("--max-image-pixels", maxImagePixels, 1);
+        LlavaNextPadding.parse(llavaPadding);
+    }
+
     EmbedderOptions applyTo(EmbedderOptions options) {
-        if (maxImagePixels < 1) {
-            throw new IllegalArgumentException("--max-image-pixels must be >= 1, not " + maxImagePixels);
-        }
+        check();
         return options.withLlavaPadding(LlavaNextPadding.parse(llavaPadding))
                 .withImages(new ImageOptions(maxImagePixels, exifOrientation));
     }

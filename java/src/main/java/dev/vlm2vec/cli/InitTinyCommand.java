@@ -4,6 +4,7 @@ import dev.vlm2vec.ffi.TinyModels;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +21,13 @@ final class InitTinyCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, description = "Architecture: phi3v (phi3_v) or llava-next (llava_next).")
     private String architecture = "";
 
-    @Option(names = "--out", required = true, description = "Directory to write (created if missing).")
-    private Path out = Path.of(".");
+    @Option(names = "--output", paramLabel = "DIR", description = "Directory to write (created if missing).")
+    private @Nullable Path out;
+
+    @Option(names = "--out", hidden = true, description = "Old spelling of --output.")
+    void oldOut(Path value) {
+        this.out = value;
+    }
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -33,6 +39,10 @@ final class InitTinyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out == null) {
+            throw new IllegalArgumentException("--output DIR is required");
+        }
+        dev.vlm2vec.io.WriteErrors.checkFolder("--output", out);
         String arch = switch (architecture) {
             case "phi3v" -> "phi3_v";
             case "llava-next" -> "llava_next";

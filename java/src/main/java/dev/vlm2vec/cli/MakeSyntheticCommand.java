@@ -4,6 +4,7 @@ import dev.vlm2vec.data.SyntheticMmeb;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,8 +18,13 @@ final class MakeSyntheticCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--out", required = true, description = "Directory to write.")
-    private Path out = Path.of(".");
+    @Option(names = "--output", paramLabel = "DIR", description = "Directory to write.")
+    private @Nullable Path out;
+
+    @Option(names = "--out", hidden = true, description = "Old spelling of --output.")
+    void oldOut(Path value) {
+        this.out = value;
+    }
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -29,6 +35,10 @@ final class MakeSyntheticCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out == null) {
+            throw new IllegalArgumentException("--output DIR is required");
+        }
+        dev.vlm2vec.io.WriteErrors.checkFolder("--output", out);
         SyntheticMmeb.write(out, seed, size);
         spec.commandLine().getOut().println("wrote MMEB-mini (seed " + seed + ", " + size + " eval queries per dataset) to "
                 + out.toAbsolutePath());

@@ -1,10 +1,15 @@
 package dev.vlm2vec.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.ffi.NativeModel;
+import dev.vlm2vec.io.WriteErrors;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,25 +24,51 @@ final class MergeCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Base model directory.")
-    private Path model;
+    private Path model = Path.of(".");
 
     @Option(names = "--adapter", required = true, paramLabel = "DIR", description = "Adapter directory (adapter_config.json + adapter_model.safetensors).")
-    private Path adapter;
+    private Path adapter = Path.of(".");
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the merged model is written.")
-    private Path out;
+    @Option(names = "--output", paramLabel = "DIR", description = "Where the merged model is written.")
+    private @Nullable Path output;
 
-    @Option(names = "--dtype", description = "Weights of the merged model: fp32, bf16 or fp16. Default: ${DEFAULT-VALUE}.")
-    private String dtype = "fp32";
+    @Option(names = "--out", hidden = true, description = "Old spelling of --output.")
+    void out(Path value) {
+        this.output = value;
+    }
+
+    @Option(names = "--dtype", paramLabel = "DTYPE",
+            description = "Weights of the merged model: fp32, bf16 or fp16. Default: the base model's (config.json torch_dtype).")
+    private @Nullable String dtype;
 
     @Override
-    public Integer call() {
-        try (NativeModel base = NativeModel.load(model, "cpu", ModelDType.parse(dtype))) {
-            base.loadAdapter(adapter, true);
-            base.save(out);
+    public Integer call() throws IOException {
+        if (output == null) {
+            throw new IllegalArgumentException("--output DIR is required (where the merged model is written)");
         }
-        spec.commandLine().getOut().println("merged model written to " + out.toAbsolutePath());
+        if (!Files.isRegularFile(adapter.resolve("adapter_config.json"))) {
+            throw new IllegalArgumentException("--adapter " + adapter + " holds no adapter_config.json");
+        }
+        WriteErrors.checkFolder("--output", output);
+        ModelDType weights = dtype != null ? ModelDType.parse(dtype) : baseDtype(model);
+        try (NativeModel base = NativeModel.load(model, "cpu", weights)) {
+            base.loadAdapter(adapter, true);
+            base.save(output);
+        }
+        spec.commandLine().getOut().println("merged model (" + weights.cliName() + ") written to " + output.toAbsolutePath());
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The dtype config.json declares ({@code torch_dtype}, or {@code dtype} in newer transformers); fp32 if none. */
+    static ModelDType baseDtype(Path model) {
+        Path config = model.resolve("config.json");
+        try {
+            var root = new ObjectMapper().readTree(config.toFile());
+            String declared = root.hasNonNull("torch_dtype") ? root.get("torch_dtype").asText() : root.path("dtype").asText("");
+            return ModelDType.ofTorchDtype(declared).orElse(ModelDType.FLOAT32);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--model " + model + ": cannot read " + config + ": " + e.getMessage(), e);
+        }
     }
 }

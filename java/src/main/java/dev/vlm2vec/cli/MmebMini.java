@@ -1,6 +1,7 @@
 package dev.vlm2vec.cli;
 
 import dev.vlm2vec.data.SyntheticMmeb;
+import dev.vlm2vec.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ final class MmebMini {
             try {
                 Files.createDirectories(root.getParent());
                 // Written beside its final place and renamed, so a half-written set is never used.
-                Path temporary = Files.createTempDirectory(root.getParent(), root.getFileName() + ".part");
+                Path temporary = AtomicFiles.createSibling(root, true);
                 SyntheticMmeb.write(temporary, SEED, SIZE);
                 try {
                     Files.move(temporary, root, StandardCopyOption.ATOMIC_MOVE);

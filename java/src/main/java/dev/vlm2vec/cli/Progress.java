@@ -4,7 +4,8 @@ import java.io.PrintWriter;
 import org.jspecify.annotations.NullMarked;
 
 /**
- * Progress of a long operation: a bar redrawn in place on a terminal, otherwise a log line
+ * Progress of a long operation: a bar redrawn in place on a terminal (each redraw erases the
+ * rest of the line, so a shorter line leaves no residue of a longer one), otherwise a log line
  * every few seconds (so CI logs and pipes stay readable).
  */
 @NullMarked
@@ -19,11 +20,18 @@ final class Progress {
     private final long start = System.nanoTime();
     private long lastLog = start;
 
+    /** ANSI "erase to end of line". */
+    static final String ERASE_LINE_END = "\u001b[K";
+
     Progress(PrintWriter err, String what, long total) {
+        this(err, what, total, System.console() != null && System.console().isTerminal());
+    }
+
+    Progress(PrintWriter err, String what, long total, boolean terminal) {
         this.err = err;
         this.what = what;
         this.total = total;
-        this.terminal = System.console() != null && System.console().isTerminal();
+        this.terminal = terminal;
     }
 
     void update(long done) {
@@ -38,10 +46,10 @@ final class Progress {
         String eta = done > 0 && done < total ? String.format(" ETA %s", duration((total - done) / rate)) : "";
         String extra = (detail.isEmpty() ? "" : " " + detail) + eta;
         if (terminal) {
-            int width = 30, filled = (int) (width * done / Math.max(1, total));
-            err.printf("\r%s [%s%s] %d/%d %.1f/s%s", what, "#".repeat(filled), " ".repeat(width - filled), done, total,
-                    rate, extra);
-            if (done == total) {
+            int width = 30, filled = (int) Math.min(width, width * done / Math.max(1, total));
+            err.printf("\r%s [%s%s] %d/%d %.1f/s%s%s", what, "#".repeat(filled), " ".repeat(Math.max(0, width - filled)),
+                    done, total, rate, extra, ERASE_LINE_END);
+            if (done >= total) {
                 err.println();
             }
             err.flush();

@@ -2,10 +2,14 @@ package dev.vlm2vec.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vlm2vec.EmbedderOptions;
+import dev.vlm2vec.Vlm2Vec;
 import dev.vlm2vec.data.TrainRow;
 import dev.vlm2vec.eval.DatasetScore;
+import dev.vlm2vec.eval.EvalRun;
+import dev.vlm2vec.eval.HtmlReport;
 import dev.vlm2vec.eval.MmebDataset;
 import dev.vlm2vec.eval.MmebRegistry;
 import dev.vlm2vec.eval.MmebSummary;
@@ -15,22 +19,28 @@ import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.ffi.TinyModels;
 import dev.vlm2vec.ffi.TrainOptions;
+import dev.vlm2vec.io.AtomicFiles;
+import dev.vlm2vec.io.WriteErrors;
 import dev.vlm2vec.processing.InputEncoder;
+import dev.vlm2vec.train.CheckpointSettings;
 import dev.vlm2vec.train.TrainingRun;
 import dev.vlm2vec.train.TrainingSet;
-import dev.vlm2vec.Vlm2Vec;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -39,14 +49,23 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vlm2vec train}: contrastive training (InfoNCE with in-batch and hard negatives,
- * GradCache, LoRA/DoRA) on MMEB-train-style data. With no arguments it trains a tiny random
- * model on the synthetic MMEB-mini for a few minutes and prints an eval table, before vs after.
+ * GradCache, LoRA/DoRA) on MMEB-train-style data, MMEB's or the user's own. With no arguments it
+ * trains a tiny random model on the synthetic MMEB-mini for a few minutes and prints an eval
+ * table, before vs after.
  */
 @NullMarked
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train an embedding model: InfoNCE over in-batch (and hard) negatives, GradCache, LoRA/DoRA.",
-            "With no arguments: a tiny random Phi-3.5-V on the synthetic MMEB-mini, then an eval table (before/after)."})
+            "Data: per dataset a NAME.jsonl / NAME.parquet / NAME/ folder with qry, qry_image_path, pos_text,"
+                    + " pos_image_path[, neg_text, neg_image_path].",
+            "With neither --model nor --data: a tiny random Phi-3.5-V on the synthetic MMEB-mini, then an eval table"
+                    + " (before/after). The defaults suit that demo; for a real checkpoint use the paper's (e.g. --lr 2e-5"
+                    + " --temperature 0.02, see docs/training.md)."})
 final class TrainCommand implements Callable<Integer> {
+
+    /** What train writes into its output folder; --overwrite removes these and nothing else. */
+    private static final List<String> RUN_FILES = List.of("metrics.jsonl", "train_config.json", "report.html",
+            "eval-comparison.md", "base-model");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -55,19 +74,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "JSON or YAML object of settings named like the flags (lr: 1e-4, dora: true, ...); flags win.")
     private @Nullable Path config;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Base model directory; default: a tiny random Phi-3.5-V in OUTPUT/base-model.")
-    private @Nullable Path model;
+    @CommandLine.Mixin
+    private ModelFlags modelFlags = new ModelFlags(256);
 
-    @Option(names = "--data", paramLabel = "DIR_OR_FILE", description = "MMEB-train data (per dataset .parquet, .jsonl or directory); default: MMEB-mini train split.")
-    private @Nullable Path data;
+    @CommandLine.Mixin
+    private DataFlags dataFlags = new DataFlags();
 
-    @Option(names = "--image-root", paramLabel = "DIR", description = "Where image paths resolve; default: the data directory.")
-    private @Nullable Path imageRoot;
-
-    @Option(names = "--datasets", split = ",", description = "Only these datasets.")
-    private List<String> datasets = new ArrayList<>();
-
-    @Option(names = "--max-per-dataset", description = "Cap on pairs per dataset (0: no cap). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-per-dataset", paramLabel = "N", description = "Cap on pairs per dataset (0: no cap). Default: ${DEFAULT-VALUE}.")
     private int maxPerDataset = 0;
 
     @Option(names = "--homogeneous", description = "Draw each batch from one dataset instead of mixing them.")
@@ -76,25 +89,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hard-negatives", description = "Add the rows' negatives as extra targets.")
     private boolean hardNegatives;
 
-    @Option(names = "--skip-missing", description = "Skip (and count) pairs whose image is missing instead of failing.")
-    private boolean skipMissing;
-
     @Option(names = "--output", paramLabel = "DIR", description = "Checkpoints, metrics.jsonl, eval results. Default: ${DEFAULT-VALUE}.")
     private Path output = Path.of("vlm2vec-train");
 
-    @Option(names = "--steps", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--overwrite", description = "Replace the run already in --output (its checkpoints, metrics, evals).")
+    private boolean overwrite;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
     private long steps = 150;
 
-    @Option(names = "--batch-size", description = "Query-target pairs per step. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Query-target pairs per step. Default: ${DEFAULT-VALUE}.")
     private int batchSize = 32;
 
-    @Option(names = "--gc-chunk", description = "GradCache sub-batch (0: no GradCache). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--gc-chunk", paramLabel = "N", description = "GradCache sub-batch (0: no GradCache). Default: ${DEFAULT-VALUE}.")
     private int gcChunk = 8;
 
     @Option(names = "--lr", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
     private double lr = 2e-3;
 
-    @Option(names = "--warmup", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
     private long warmup = 10;
 
     @Option(names = "--weight-decay", description = "AdamW weight decay. Default: ${DEFAULT-VALUE}.")
@@ -106,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "InfoNCE temperature. Default: ${DEFAULT-VALUE}.")
     private double temperature = 0.05;
 
-    @Option(names = "--lora-r", description = "LoRA rank. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lora-r", paramLabel = "R", description = "LoRA rank. Default: ${DEFAULT-VALUE}.")
     private int loraR = 8;
 
     @Option(names = "--lora-alpha", description = "LoRA alpha (scale alpha / r). Default: ${DEFAULT-VALUE}.")
@@ -124,28 +137,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--targets", split = ",", description = "Module name suffixes to adapt; default: the architecture's.")
     private List<String> targets = new ArrayList<>();
 
-    @Option(names = "--max-len", description = "Longest token sequence (0: no limit). Default: ${DEFAULT-VALUE}.")
-    private int maxLen = 256;
-
-    @Option(names = "--num-crops", description = "Phi-3.5-V HD crops per image (0: preprocessor_config.json's). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--num-crops", paramLabel = "N", description = "Phi-3.5-V HD crops per image (0: preprocessor_config.json's). Default: ${DEFAULT-VALUE}.")
     private int numCrops = 0;
-
-    @Option(names = "--device", description = "cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
-    private String device = "cpu";
-
-    @Option(names = "--dtype", description = "fp32 or bf16 base weights (adapters stay fp32). Default: ${DEFAULT-VALUE}.")
-    private String dtype = "fp32";
 
     @Option(names = "--seed", description = "Seed of initialisation, dropout and data order. Default: ${DEFAULT-VALUE}.")
     private long seed = 42;
 
-    @Option(names = "--resume", description = "Continue from the newest OUTPUT/checkpoint-N.")
+    @Option(names = "--resume", description = "Continue from the newest OUTPUT/checkpoint-N; the adapter settings come from it.")
     private boolean resume;
 
-    @Option(names = "--save-every", description = "Checkpoint every N steps (0: only at the end). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--save-every", paramLabel = "STEPS", description = "Checkpoint every N steps (0: only at the end). Default: ${DEFAULT-VALUE}.")
     private long saveEvery = 0;
 
-    @Option(names = "--eval-every", description = "Evaluate a checkpoint every N steps (0: only at the end). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--save-total-limit", paramLabel = "N", description = "Keep only the newest N checkpoints (0: all). Default: ${DEFAULT-VALUE}.")
+    private int saveTotalLimit = 0;
+
+    @Option(names = "--eval-every", paramLabel = "STEPS", description = "Evaluate a checkpoint every N steps (0: only at the end). Default: ${DEFAULT-VALUE}.")
     private long evalEvery = 0;
 
     @Option(names = "--eval-data", paramLabel = "DIR_OR_FILE", description = "Eval set; default: MMEB-mini eval split when training on MMEB-mini, else none.")
@@ -154,58 +161,81 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-eval", description = "Skip the evaluation at the end.")
     private boolean noEval;
 
-    @CommandLine.Mixin
-    private ImageFlags imageFlags = new ImageFlags();
-
     @Override
     public Integer call() throws IOException {
         if (config != null) {
             return rerunWithConfig(config);
         }
+        long started = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        Files.createDirectories(output);
-        boolean synthetic = data == null;
-        Path trainData = synthetic ? MmebMini.trainSplit(err) : data;
-        Path root = imageRoot != null ? imageRoot : DatasetFiles.defaultImageRoot(trainData);
-        Path base = model != null ? model : tinyModel(err);
-        Path eval = evalData != null ? evalData : synthetic ? MmebMini.evalSplit(err) : null;
-
+        boolean demo = modelFlags.model == null && dataFlags.data == null;
+        if (modelFlags.model == null && dataFlags.data != null) {
+            throw new IllegalArgumentException("--data needs --model DIR (the base model to train); only the demo (neither"
+                    + " flag) trains a tiny random model");
+        }
+        checkFlags();
+        EmbedderOptions embedderOptions = modelFlags.embedderOptions(16);
+        Path trainData = demo ? MmebMini.trainSplit(err) : dataFlags.data;
+        Path root = dataFlags.imageRoot(trainData);
+        Path eval = evalData != null ? evalData : demo ? MmebMini.evalSplit(err) : null;
         MmebRegistry registry = MmebRegistry.load();
+        Map<MmebDataset, Path> evalFiles = eval == null ? Map.of() : evalDatasets(registry, eval);
+        Map<MmebDataset, Path> trainFiles = DatasetFiles.find(registry, trainData, dataFlags.datasets, presentTasks(trainData));
+        prepareOutput(demo, err);
+
+        Path base = modelFlags.model != null ? modelFlags.model : tinyModel(err);
+        Optional<Path> checkpoint = resume ? TrainingRun.latestCheckpoint(output) : Optional.empty();
+        if (resume && checkpoint.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + output + " holds no checkpoint-N to resume from; run without"
+                    + " --resume (and with --overwrite if the folder holds an unfinished run)");
+        }
+        checkpoint.ifPresent(this::adoptCheckpointSettings);
+        ObjectNode resolved = resolvedSettings(base);
+        checkSameBase(resolved);
+        AtomicFiles.write(output.resolve("train_config.json"), (new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(resolved) + "\n").getBytes(StandardCharsets.UTF_8));
+
         Map<String, List<TrainRow>> rows = new LinkedHashMap<>();
-        for (Map.Entry<MmebDataset, Path> entry : DatasetFiles.find(registry, trainData, datasets).entrySet()) {
+        for (Map.Entry<MmebDataset, Path> entry : trainFiles.entrySet()) {
             rows.put(entry.getKey().name(), DatasetFiles.readTrain(entry.getValue()));
         }
-        TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize, homogeneous, seed, root, skipMissing);
-        err.printf("training on %d pairs from %d dataset(s)%s; %d steps of %d pairs, GradCache chunk %d%n", set.size(),
-                rows.size(), set.skipped() > 0 ? " (" + set.skipped() + " skipped for missing images)" : "", steps,
-                batchSize, gcChunk);
+        TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize, homogeneous, seed, root, dataFlags.skipMissing);
+        err.printf("training on %d pairs from %d dataset(s)%s; %d steps of %d pairs, GradCache chunk %d, lr %s,"
+                        + " temperature %s, %s%n", set.size(), rows.size(),
+                set.skipped() > 0 ? " (" + set.skipped() + " skipped for missing images)" : "", steps, batchSize, gcChunk,
+                lr, temperature, full ? "full fine-tuning" : (dora ? "DoRA" : "LoRA") + " r " + loraR + " alpha " + loraAlpha);
 
-        EmbedderOptions embedderOptions = embedderOptions();
         TrainOptions options = new TrainOptions(lr, weightDecay, maxGradNorm, temperature, loraR, loraAlpha, loraDropout,
                 dora, full, gcChunk > 0, warmup, steps, seed, targets);
+        Vlm2Vec.applyThreads(embedderOptions);
         Path last;
-        try (NativeModel nativeModel = NativeModel.load(base, device, ModelDType.parse(dtype));
+        TrainingRun run;
+        try (NativeModel nativeModel = NativeModel.load(base, modelFlags.device, ModelDType.parse(modelFlags.dtype));
                 InputEncoder encoder = Vlm2Vec.inputEncoder(base, nativeModel, embedderOptions, numCrops);
                 NativeTrainer trainer = NativeTrainer.create(nativeModel, options)) {
             long first = 0;
-            if (resume) {
-                Optional<Path> checkpoint = TrainingRun.latestCheckpoint(output);
-                if (checkpoint.isPresent()) {
-                    trainer.resume(checkpoint.get());
-                    first = TrainingRun.stepOf(checkpoint.get());
-                    err.println("resumed from " + checkpoint.get() + " at step " + first);
-                } else {
-                    err.println("--resume: no checkpoint in " + output + "; starting at step 0");
-                }
+            if (checkpoint.isPresent()) {
+                trainer.resume(checkpoint.get());
+                first = TrainingRun.stepOf(checkpoint.get());
+                err.println("resumed from " + checkpoint.get() + " at step " + first);
             }
-            TrainingRun run = new TrainingRun(trainer, encoder, set, new TrainingRun.Settings(steps, batchSize, gcChunk,
-                    hardNegatives, saveEvery, evalEvery, output, root, embedderOptions.images(), base.toAbsolutePath().toString()));
-            // Ctrl-C (or SIGTERM): finish the step in progress, save, and only then let the JVM exit.
+            run = new TrainingRun(trainer, encoder, set, new TrainingRun.Settings(steps, batchSize, gcChunk,
+                    hardNegatives, saveEvery, evalEvery, saveTotalLimit, output, root, embedderOptions.images(),
+                    base.toAbsolutePath().toString(), resolved));
+            TrainingRun stoppable = run;
+            // Ctrl-C (or SIGTERM): finish the step in progress, save, say where, and only then let the JVM exit.
             Thread hook = new Thread(() -> {
-                run.stop();
+                stoppable.stop();
                 try {
-                    run.awaitFinished(Duration.ofMinutes(10));
+                    if (stoppable.awaitFinished(Duration.ofMinutes(10))) {
+                        stoppable.lastSaved().ifPresent(saved -> {
+                            err.println();
+                            err.println("saved " + saved.getFileName() + " in " + output.toAbsolutePath()
+                                    + "; resume with --resume");
+                            err.flush();
+                        });
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -221,10 +251,10 @@ final class TrainCommand implements Callable<Integer> {
                     }
 
                     @Override
-                    public void evaluate(long step, Path checkpoint) {
+                    public void evaluate(long step, Path saved) {
                         if (eval != null) {
-                            evaluateQuietly(full ? checkpoint.resolve("model") : base, full ? null : checkpoint, eval,
-                                    output.resolve("eval-step-" + step), err);
+                            evaluateQuietly(full ? saved.resolve("model") : base, full ? null : saved, eval, evalFiles,
+                                    output.resolve("eval-step-" + step), embedderOptions, err);
                         }
                     }
                 });
@@ -239,19 +269,196 @@ final class TrainCommand implements Callable<Integer> {
         out.println("checkpoint: " + last.toAbsolutePath());
         out.flush();
         if (eval != null && !noEval) {
-            MmebSummary before = evaluate(base, null, eval, output.resolve("eval-before"), err);
+            EvalRun before = evaluate(base, null, eval, evalFiles, output.resolve("eval-before"), embedderOptions, err);
             // Adapters apply to the base model; a full fine-tune's checkpoint holds the whole model.
-            MmebSummary after = full ? evaluate(last.resolve("model"), null, eval, output.resolve("eval-after"), err)
-                    : evaluate(base, last, eval, output.resolve("eval-after"), err);
-            printTable(before, after, out);
+            EvalRun after = full ? evaluate(last.resolve("model"), null, eval, evalFiles, output.resolve("eval-after"),
+                    embedderOptions, err) : evaluate(base, last, eval, evalFiles, output.resolve("eval-after"), embedderOptions, err);
+            String table = table(before.summary(), after.summary());
+            out.print(table);
+            AtomicFiles.write(output.resolve("eval-comparison.md"), table.getBytes(StandardCharsets.UTF_8));
+            HtmlReport.write(List.of(new EvalRun("before", before.summary(), before.info()),
+                    new EvalRun("after", after.summary(), after.info())), registry, output.resolve("report.html"));
+            out.println("report: " + output.resolve("report.html").toAbsolutePath());
         }
+        closingSummary(out, base, last, started);
         return 0;
     }
 
-    /** Device, dtype and token limit of this run, for training's input pipeline and for its evaluations. */
-    private EmbedderOptions embedderOptions() {
-        return imageFlags.applyTo(EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
-                .withMaxLength(maxLen).withBatching(16, Duration.ofMillis(2), 64));
+    /** Every numeric flag in range and no two flags in conflict, before any data is read. */
+    private void checkFlags() {
+        WriteErrors.checkFolder("--output", output);
+        modelFlags.check();
+        dataFlags.check();
+        FlagChecks.atLeast("--steps", steps, 1);
+        FlagChecks.atLeast("--batch-size", batchSize, 1);
+        FlagChecks.within("--gc-chunk", gcChunk, 0, batchSize);
+        FlagChecks.positive("--lr", lr);
+        FlagChecks.within("--warmup", warmup, 0, steps);
+        FlagChecks.nonNegative("--weight-decay", weightDecay);
+        FlagChecks.nonNegative("--max-grad-norm", maxGradNorm);
+        FlagChecks.positive("--temperature", temperature);
+        FlagChecks.atLeast("--lora-r", loraR, 1);
+        FlagChecks.positive("--lora-alpha", loraAlpha);
+        FlagChecks.probability("--lora-dropout", loraDropout);
+        FlagChecks.within("--num-crops", numCrops, 0, 64);
+        FlagChecks.atLeast("--max-per-dataset", maxPerDataset, 0);
+        FlagChecks.atLeast("--save-every", saveEvery, 0);
+        FlagChecks.atLeast("--save-total-limit", saveTotalLimit, 0);
+        FlagChecks.atLeast("--eval-every", evalEvery, 0);
+        FlagChecks.conflict(resume, "--resume", overwrite, "--overwrite", "one continues the run in --output, the other"
+                + " replaces it");
+        for (String adapterFlag : List.of("--lora-r", "--lora-alpha", "--lora-dropout", "--dora", "--targets")) {
+            FlagChecks.conflict(full, "--full", given(adapterFlag), adapterFlag, "full fine-tuning trains no adapter");
+        }
+        FlagChecks.conflict(noEval, "--no-eval", given("--eval-every"), "--eval-every", "--no-eval turns evaluation off");
+        if (given("--eval-every") && evalData == null && dataFlags.data != null) {
+            throw new IllegalArgumentException("--eval-every needs --eval-data DIR_OR_FILE (the set to evaluate on)");
+        }
+    }
+
+    private boolean given(String flag) {
+        return spec.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
+    /**
+     * A folder that holds a run is continued (--resume) or replaced (--overwrite), never mixed
+     * with a new one. The demo replaces its own earlier demo run.
+     */
+    private void prepareOutput(boolean demo, PrintWriter err) throws IOException {
+        WriteErrors.checkFolder("--output", output);
+        if (!Files.exists(output)) {
+            if (!resume) {
+                Files.createDirectories(output);
+            }
+            return;
+        }
+        List<String> present;
+        try (Stream<Path> entries = Files.list(output)) {
+            present = entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (present.isEmpty() || resume) {
+            return;
+        }
+        boolean replace = overwrite || (demo && wasDemo(output));
+        if (!replace) {
+            throw new IllegalArgumentException("--output " + output + " is not empty (" + String.join(", ",
+                    present.subList(0, Math.min(5, present.size()))) + (present.size() > 5 ? ", ..." : "") + "): pass"
+                    + " --resume to continue its run, --overwrite to replace it, or choose another --output");
+        }
+        err.println("replacing the run in " + output + (overwrite ? " (--overwrite)" : " (an earlier demo run)"));
+        for (String name : present) {
+            if (RUN_FILES.contains(name) || name.matches("checkpoint-\\d+(\\.partial|\\.old)?") || name.startsWith("eval-")) {
+                deleteTree(output.resolve(name));
+            }
+        }
+    }
+
+    private static boolean wasDemo(Path output) {
+        try {
+            return new ObjectMapper().readTree(output.resolve("train_config.json").toFile()).path("demo").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /**
+     * --resume takes r, alpha, dropout, DoRA, targets and full from the checkpoint; a flag given
+     * with another value is an error naming both.
+     */
+    private void adoptCheckpointSettings(Path checkpoint) {
+        CheckpointSettings stored = CheckpointSettings.read(checkpoint);
+        agree("--full", full, stored.full(), checkpoint);
+        full = stored.full();
+        if (stored.full()) {
+            return;
+        }
+        agree("--lora-r", loraR, stored.rank(), checkpoint);
+        agree("--lora-alpha", loraAlpha, stored.alpha(), checkpoint);
+        agree("--lora-dropout", loraDropout, stored.dropout(), checkpoint);
+        agree("--dora", dora, stored.dora(), checkpoint);
+        if (given("--targets") && !new java.util.HashSet<>(targets).equals(new java.util.HashSet<>(stored.targets()))) {
+            throw new IllegalArgumentException("--targets " + String.join(",", targets) + " disagrees with " + checkpoint
+                    + ", which adapts " + String.join(",", stored.targets()) + "; leave --targets out to resume");
+        }
+        loraR = stored.rank();
+        loraAlpha = stored.alpha();
+        loraDropout = stored.dropout();
+        dora = stored.dora();
+        targets = new ArrayList<>(stored.targets());
+    }
+
+    private void agree(String flag, Object given, Object stored, Path checkpoint) {
+        if (given(flag) && !given.equals(stored)) {
+            throw new IllegalArgumentException(flag + " " + given + " disagrees with " + checkpoint + ", trained with "
+                    + flag + " " + stored + "; leave the flag out to resume (the checkpoint's value is used)");
+        }
+    }
+
+    // The base model of a resumed run must be the one its adapter was trained on.
+    private void checkSameBase(ObjectNode resolved) {
+        if (!resume) {
+            return;
+        }
+        try {
+            JsonNode previous = new ObjectMapper().readTree(output.resolve("train_config.json").toFile());
+            String before = previous.path("model").asText(""), now = resolved.path("model").asText();
+            if (!before.isEmpty() && !before.equals(now)) {
+                throw new IllegalArgumentException("--resume: the run in " + output + " trained " + before
+                        + ", not --model " + now);
+            }
+        } catch (IOException e) {
+            // an older run without train_config.json: nothing to compare
+        }
+    }
+
+    /** Every setting of this run by flag name (what train_config.json and trainer_state.json record). */
+    private ObjectNode resolvedSettings(Path base) {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        node.put("model", base.toAbsolutePath().normalize().toString());
+        node.put("demo", modelFlags.model == null && dataFlags.data == null);
+        node.put("vlm2vec_version", dev.vlm2vec.ProjectVersion.get());
+        for (CommandLine.Model.OptionSpec option : spec.options()) {
+            String name = option.longestName().replaceFirst("^--", "");
+            if (option.hidden() || option.usageHelp() || option.versionHelp() || name.equals("config") || name.equals("model")) {
+                continue;
+            }
+            Object value = option.getValue();
+            node.put(name, value == null ? null : value.toString());
+        }
+        // --resume may have replaced the adapter flags with the checkpoint's; record what runs.
+        node.put("lora-r", Integer.toString(loraR)).put("lora-alpha", Double.toString(loraAlpha))
+                .put("lora-dropout", Double.toString(loraDropout)).put("dora", Boolean.toString(dora))
+                .put("full", Boolean.toString(full)).put("targets", targets.toString());
+        return node;
+    }
+
+    // --task applies to whichever of the train and eval sets holds the named dataset.
+    private Map<String, String> presentTasks(Path source) throws IOException {
+        Map<String, String> present = new LinkedHashMap<>();
+        MmebRegistry registry = MmebRegistry.load();
+        Map<MmebDataset, Path> all = DatasetFiles.find(registry, source, List.of(), Map.of());
+        for (Map.Entry<String, String> task : dataFlags.tasks.entrySet()) {
+            if (all.keySet().stream().anyMatch(d -> d.name().equals(task.getKey()))) {
+                present.put(task.getKey(), task.getValue());
+            }
+        }
+        return present;
+    }
+
+    // The eval set's datasets: those of --datasets it holds (all when it holds none of them).
+    private Map<MmebDataset, Path> evalDatasets(MmebRegistry registry, Path eval) throws IOException {
+        Map<MmebDataset, Path> all = DatasetFiles.find(registry, eval, List.of(), presentTasks(eval));
+        Map<MmebDataset, Path> chosen = new LinkedHashMap<>(all);
+        chosen.keySet().removeIf(d -> !dataFlags.datasets.contains(d.name()));
+        return chosen.isEmpty() ? all : chosen;
     }
 
     private Path tinyModel(PrintWriter err) {
@@ -263,53 +470,90 @@ final class TrainCommand implements Callable<Integer> {
         return directory;
     }
 
-    private MmebSummary evaluate(Path base, @Nullable Path adapter, Path eval, Path into, PrintWriter err)
-            throws IOException {
-        return EvalCommand.evaluate(base, adapter, eval, null, datasets, into, embedderOptions(), 16, skipMissing,
-                RankingScope.CANDIDATES, err);
+    private EvalRun evaluate(Path base, @Nullable Path adapter, Path eval, Map<MmebDataset, Path> files, Path into,
+            EmbedderOptions options, PrintWriter err) throws IOException {
+        // Eval images resolve against the eval set's own folder; --image-root is the training data's.
+        return EvalCommand.evaluate(base, adapter, eval, files, DatasetFiles.defaultImageRoot(eval), into, options, 16,
+                dataFlags.skipMissing, RankingScope.CANDIDATES, err);
     }
 
-    private void evaluateQuietly(Path base, @Nullable Path adapter, Path eval, Path into, PrintWriter err) {
+    private void evaluateQuietly(Path base, @Nullable Path adapter, Path eval, Map<MmebDataset, Path> files, Path into,
+            EmbedderOptions options, PrintWriter err) {
         try {
-            MmebSummary summary = evaluate(base, adapter, eval, into, err);
-            err.printf("eval at %s: overall Precision@1 %.1f%%%n", into.getFileName(), 100 * summary.overall().orElse(0));
-        } catch (IOException e) {
+            EvalRun run = evaluate(base, adapter, eval, files, into, options, err);
+            err.printf("eval at %s: overall Precision@1 %.1f%%%n", into.getFileName(), 100 * run.summary().overall().orElse(0));
+        } catch (IOException | RuntimeException e) {
             err.println("eval at " + into.getFileName() + " failed: " + e.getMessage());
         }
     }
 
-    static void printTable(MmebSummary before, MmebSummary after, PrintWriter out) {
-        out.println("| dataset | before P@1 | after P@1 |");
-        out.println("|---|---:|---:|");
+    static String table(MmebSummary before, MmebSummary after) {
+        StringBuilder table = new StringBuilder("| dataset | before P@1 | after P@1 |\n|---|---:|---:|\n");
         Map<String, Double> beforeByName = new LinkedHashMap<>();
         for (DatasetScore s : before.datasets()) {
             beforeByName.put(s.dataset().name(), s.acc());
         }
         for (DatasetScore s : after.datasets()) {
-            out.printf("| %s | %.1f | %.1f |%n", s.dataset().name(), 100 * beforeByName.getOrDefault(s.dataset().name(), 0.0),
-                    100 * s.acc());
+            table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", s.dataset().name(),
+                    100 * beforeByName.getOrDefault(s.dataset().name(), 0.0), 100 * s.acc()));
         }
-        out.printf("| overall | %.1f | %.1f |%n", 100 * before.overall().orElse(0), 100 * after.overall().orElse(0));
+        table.append(String.format(Locale.ROOT, "| overall | %.1f | %.1f |%n", 100 * before.overall().orElse(0),
+                100 * after.overall().orElse(0)));
+        return table.toString();
+    }
+
+    private void closingSummary(PrintWriter out, Path base, Path last, long started) {
+        long seconds = Math.round((System.nanoTime() - started) / 1e9);
+        out.printf("done in %dm%02ds; %s: %s%n", seconds / 60, seconds % 60, full ? "model" : "adapter",
+                (full ? last.resolve("model") : last).toAbsolutePath());
+        if (full) {
+            out.println("next: vlm2vec eval --model " + last.resolve("model").toAbsolutePath());
+        } else {
+            out.println("next: vlm2vec eval --model " + base.toAbsolutePath() + " --adapter " + last.toAbsolutePath());
+            out.println("  or: vlm2vec merge --model " + base.toAbsolutePath() + " --adapter " + last.toAbsolutePath()
+                    + " --output merged-model");
+        }
         out.flush();
     }
 
     /** Runs train again with the config file's settings in front of the command line's (which win). */
     private int rerunWithConfig(Path file) throws IOException {
-        ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-        JsonNode settings = mapper.readTree(file.toFile());
+        boolean isJson = file.toString().endsWith(".json");
+        ObjectMapper mapper = isJson ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        JsonNode settings;
+        try {
+            settings = mapper.readTree(file.toFile());
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--config " + file + " does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--config " + file + " is not valid " + (isJson ? "JSON" : "YAML") + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
         if (settings == null || !settings.isObject()) {
             throw new IllegalArgumentException("--config " + file + " must hold an object of settings");
         }
         List<String> args = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
-            String flag = "--" + entry.getKey();
+            String key = entry.getKey();
+            String flag = "--" + key;
             CommandLine.Model.OptionSpec option = spec.findOption(flag);
             if (option == null || flag.equals("--config")) {
-                throw new IllegalArgumentException("--config " + file + ": unknown setting '" + entry.getKey() + "'");
+                String dashed = "--" + key.replace('_', '-');
+                String hint = !dashed.equals(flag) && spec.findOption(dashed) != null
+                        ? "; settings are named like the flags: did you mean '" + dashed.substring(2) + "'?" : "; see train --help";
+                throw new IllegalArgumentException("--config " + file + ": unknown setting '" + key + "'" + hint);
             }
             JsonNode value = entry.getValue();
+            if (value.isObject()) {
+                throw new IllegalArgumentException("--config " + file + ": setting '" + key + "' must be a value or a list,"
+                        + " not an object");
+            }
             if (option.arity().max() == 0) {
+                if (!value.isBoolean()) {
+                    throw new IllegalArgumentException("--config " + file + ": setting '" + key + "' is a switch: true or"
+                            + " false, not " + value);
+                }
                 if (value.asBoolean()) {
                     args.add(flag);
                 }

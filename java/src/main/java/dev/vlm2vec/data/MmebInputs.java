@@ -23,7 +23,7 @@ public final class MmebInputs {
         if (image == null) {
             return Input.raw(prompt);
         }
-        RgbImage picture = ImageLoader.load(imageRoot.resolve(image), options);
+        RgbImage picture = ImageLoader.fromReference(image, imageRoot, options);
         if (!prompt.contains(imageTag)) {
             prompt = imageTag + "\n" + prompt;
         }

@@ -26,7 +26,13 @@ public enum MetaTask {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static MetaTask parse(String key) {
-        return valueOf(key.toUpperCase(Locale.ROOT));
+    /** A meta-task by its key or title, any case ({@code retrieval}, {@code Retrieval}); unknown names list the known ones. */
+    public static MetaTask parse(String name) {
+        for (MetaTask task : values()) {
+            if (task.key().equalsIgnoreCase(name.strip())) {
+                return task;
+            }
+        }
+        throw new IllegalArgumentException("unknown meta-task '" + name + "'; known: classification, vqa, retrieval, grounding");
     }
 }

@@ -45,8 +45,8 @@ public final class MmebRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
-        Map<String, MmebDataset> datasets = parse(root.get("datasets"));
-        Map<String, MmebDataset> synthetic = parse(root.get("synthetic_datasets"));
+        Map<String, MmebDataset> datasets = parse(root.get("datasets"), MmebDataset.Origin.MMEB);
+        Map<String, MmebDataset> synthetic = parse(root.get("synthetic_datasets"), MmebDataset.Origin.SYNTHETIC);
         List<ReferenceResult> references = new ArrayList<>();
         for (JsonNode r : root.get("reference_results")) {
             Map<MetaTask, Double> perTask = new LinkedHashMap<>();
@@ -59,10 +59,10 @@ public final class MmebRegistry {
         return new MmebRegistry(datasets, synthetic, references);
     }
 
-    private static Map<String, MmebDataset> parse(JsonNode list) {
+    private static Map<String, MmebDataset> parse(JsonNode list, MmebDataset.Origin origin) {
         Map<String, MmebDataset> parsed = new LinkedHashMap<>();
         for (JsonNode d : list) {
-            MmebDataset dataset = new MmebDataset(d.get("name").asText(), MetaTask.parse(d.get("meta_task").asText()),
+            MmebDataset dataset = new MmebDataset(d.get("name").asText(), origin, MetaTask.parse(d.get("meta_task").asText()),
                     d.get("split").asText().equals("IND"), d.get("query_modality").asText(),
                     d.get("target_modality").asText(), d.get("query_instruction").asText(),
                     d.get("target_instruction").isNull() ? null : d.get("target_instruction").asText());
@@ -88,6 +88,11 @@ public final class MmebRegistry {
                     + datasets.keySet().stream().collect(Collectors.joining(", ")));
         }
         return dataset;
+    }
+
+    /** The MMEB or MMEB-mini dataset called {@code name}, if it is one. */
+    public java.util.Optional<MmebDataset> find(String name) {
+        return java.util.Optional.ofNullable(datasets.containsKey(name) ? datasets.get(name) : synthetic.get(name));
     }
 
     public boolean contains(String name) {

@@ -20,6 +20,25 @@ public enum ModelDType {
         return code;
     }
 
+    /** The short spelling the flags use: {@code fp32}, {@code bf16}, {@code fp16}. */
+    public String cliName() {
+        return switch (this) {
+            case FLOAT32 -> "fp32";
+            case BFLOAT16 -> "bf16";
+            case FLOAT16 -> "fp16";
+        };
+    }
+
+    /** The dtype a Hugging Face config.json's {@code torch_dtype} names ({@code bfloat16}, ...), if one of these. */
+    public static java.util.Optional<ModelDType> ofTorchDtype(String torchDtype) {
+        return switch (torchDtype) {
+            case "float32" -> java.util.Optional.of(FLOAT32);
+            case "bfloat16" -> java.util.Optional.of(BFLOAT16);
+            case "float16" -> java.util.Optional.of(FLOAT16);
+            default -> java.util.Optional.empty();
+        };
+    }
+
     static ModelDType of(int code) {
         for (ModelDType dtype : values()) {
             if (dtype.code == code) {

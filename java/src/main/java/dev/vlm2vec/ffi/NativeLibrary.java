@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.NullMarked;
@@ -71,6 +72,10 @@ public final class NativeLibrary {
                 throw explained;
             }
             checkAbiVersion(path);
+            OptionalInt threads = ThreadCount.defaultFor(System.getenv(), Runtime.getRuntime().availableProcessors());
+            if (threads.isPresent()) {
+                NativeException.check(vlm2vec_h.vlm2vec_set_num_threads(threads.getAsInt()), "vlm2vec_set_num_threads");
+            }
             loadedFrom = path;
         }
     }

@@ -9,6 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.NullMarked;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A vision-language embedding model loaded into native memory (Phi-3.5-V, ...), from a
@@ -27,7 +29,7 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 public final class NativeModel implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(NativeModel.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NativeModel.class);
 
     private final OwnedHandle handle;
     private final ModelInfo info;
@@ -59,7 +61,7 @@ public final class NativeModel implements AutoCloseable {
             try {
                 NativeModel model = new NativeModel(handle);
                 if (!model.loadReport.isEmpty()) {
-                    LOG.log(System.Logger.Level.WARNING, model.loadReport);
+                    LOG.warn("{}: {}", directory, model.loadReport);
                 }
                 return model;
             } catch (RuntimeException e) {

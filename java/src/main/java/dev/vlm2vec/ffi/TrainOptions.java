@@ -16,16 +16,23 @@ public record TrainOptions(double learningRate, double weightDecay, double maxGr
         long warmupSteps, long totalSteps, long seed, List<String> targets) {
 
     public TrainOptions {
-        if (!(learningRate > 0) || !(temperature > 0) || weightDecay < 0) {
-            throw new IllegalArgumentException("need lr > 0, temperature > 0 and weight decay >= 0");
-        }
-        if (loraRank < 1 || loraDropout < 0 || loraDropout >= 1) {
-            throw new IllegalArgumentException("need LoRA rank >= 1 and dropout in [0, 1)");
-        }
-        if (totalSteps < 1 || warmupSteps < 0) {
-            throw new IllegalArgumentException("need steps >= 1 and warm-up >= 0");
-        }
+        require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be > 0, not " + learningRate);
+        require(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, not " + temperature);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay must be >= 0, not " + weightDecay);
+        require(maxGradNorm >= 0, "maxGradNorm must be >= 0 (0: no clipping), not " + maxGradNorm);
+        require(loraRank >= 1, "loraRank must be >= 1, not " + loraRank);
+        require(loraAlpha > 0, "loraAlpha must be > 0, not " + loraAlpha);
+        require(loraDropout >= 0 && loraDropout < 1, "loraDropout must be in [0, 1), not " + loraDropout);
+        require(totalSteps >= 1, "totalSteps must be >= 1, not " + totalSteps);
+        require(warmupSteps >= 0 && warmupSteps <= totalSteps,
+                "warmupSteps must be in [0, totalSteps = " + totalSteps + "], not " + warmupSteps);
         targets = List.copyOf(targets);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
     }
 
     public static TrainOptions paperDefaults(long totalSteps) {

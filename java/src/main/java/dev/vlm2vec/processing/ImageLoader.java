@@ -230,6 +230,23 @@ public final class ImageLoader {
         return decode(bytes, "data: URL image", options);
     }
 
+    /**
+     * An image as an input file names it: a {@code data:} URL, or a path resolved against
+     * {@code base}. {@code http(s)://} URLs are refused (vlm2vec never fetches over the network:
+     * a fetch would need timeouts, size caps and trust decisions that belong to the caller).
+     */
+    public static RgbImage fromReference(String reference, Path base, ImageOptions options) {
+        if (reference.startsWith("data:")) {
+            return fromDataUrl(reference, options);
+        }
+        String lower = reference.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            throw new ImageDecodingException("image " + reference + ": remote images are not fetched; download it and"
+                    + " give its path, or pass it inline as a data: URL", null);
+        }
+        return load(base.resolve(reference), options);
+    }
+
     /** The RGB values of a decoded image, by the same rules as files (alpha dropped, gray copied). */
     public static RgbImage of(BufferedImage image) {
         return RgbImage.of(image);

@@ -1,9 +1,13 @@
 package dev.vlm2vec.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.ffi.TrainStats;
 import dev.vlm2vec.processing.ImageOptions;
+import dev.vlm2vec.io.AtomicFiles;
 import dev.vlm2vec.processing.InputEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -24,20 +29,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The training loop: the next batch is tokenised, its images processed and collated on a
  * background thread while the native step computes the current one; each step's stats go to
  * {@code metrics.jsonl} and the listener (progress bar); checkpoints
  * {@code output/checkpoint-N} are written every {@code saveEvery} steps, at the end, and when
- * {@link #stop} is called (Ctrl-C), after which the loop returns.
+ * {@link #stop} is called (Ctrl-C), after which the loop returns. Each checkpoint's
+ * {@code trainer_state.json} also holds the log history and the run's resolved settings (as
+ * Hugging Face's Trainer writes them); with {@code saveTotalLimit} only the newest N are kept.
  */
 @NullMarked
 public final class TrainingRun {
 
-    /** Loop settings; {@code chunk} is the GradCache sub-batch (0: no chunking). */
+    /**
+     * Loop settings; {@code chunk} is the GradCache sub-batch (0: no chunking); {@code saveTotalLimit}
+     * the most checkpoints kept (0: all); {@code resolved} every setting of the run, for
+     * {@code trainer_state.json}.
+     */
     public record Settings(long steps, int batchSize, int chunk, boolean hardNegatives, long saveEvery, long evalEvery,
-            Path output, Path imageRoot, ImageOptions images, String baseModel) {}
+            int saveTotalLimit, Path output, Path imageRoot, ImageOptions images, String baseModel, JsonNode resolved) {}
 
     /** Hears each step; {@code pairsPerSecond} counts query-target pairs since the run (re)started. */
     public interface Listener {
@@ -55,6 +67,7 @@ public final class TrainingRun {
     private final Settings settings;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile @Nullable Path lastSaved;
 
     public TrainingRun(NativeTrainer trainer, InputEncoder encoder, TrainingSet data, Settings settings) {
         this.trainer = trainer;
@@ -84,6 +97,11 @@ public final class TrainingRun {
         return Long.parseLong(m.group(1));
     }
 
+    /** The checkpoint written last by {@link #run}, if any yet. */
+    public Optional<Path> lastSaved() {
+        return Optional.ofNullable(lastSaved);
+    }
+
     /** Asks the loop to write a checkpoint and return after the step in progress. */
     public void stop() {
         stopRequested.set(true);
@@ -106,6 +124,7 @@ public final class TrainingRun {
     public Path run(long firstStep, Listener listener) {
         ObjectMapper json = new ObjectMapper();
         Path metrics = settings.output().resolve("metrics.jsonl");
+        ArrayNode history = keepHistoryUpTo(metrics, firstStep, json);
         long start = System.nanoTime();
         long pairs = 0;
         long step = firstStep;
@@ -129,9 +148,11 @@ public final class TrainingRun {
                 step = stats.step();
                 pairs += settings.batchSize();
                 double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                append(metrics, json.createObjectNode().put("step", stats.step()).put("loss", stats.loss())
+                ObjectNode record = json.createObjectNode().put("step", stats.step()).put("loss", stats.loss())
                         .put("grad_norm", stats.gradNorm()).put("lr", stats.learningRate()).put("accuracy", stats.accuracy())
-                        .put("pairs_per_s", pairs / seconds).put("elapsed_s", seconds).toString());
+                        .put("pairs_per_s", pairs / seconds).put("elapsed_s", seconds);
+                append(metrics, record.toString());
+                history.add(record);
                 listener.stepDone(stats, pairs / seconds);
                 boolean finished = step >= settings.steps(), stopping = stopRequested.get();
                 boolean periodic = settings.saveEvery() > 0 && step % settings.saveEvery() == 0;
@@ -139,6 +160,9 @@ public final class TrainingRun {
                 if (finished || stopping || periodic || evaluating) {
                     last = settings.output().resolve("checkpoint-" + step);
                     trainer.save(last, settings.baseModel());
+                    addHistory(last, history, json);
+                    lastSaved = last;
+                    rotate(last);
                 }
                 if (evaluating) {
                     listener.evaluate(step, last);
@@ -156,6 +180,72 @@ public final class TrainingRun {
             finished.countDown();
         }
         return last;
+    }
+
+    // A resumed run continues the log from its checkpoint: lines of later steps (written before a
+    // crash, then lost with their checkpoint) are dropped so that each step appears once.
+    private static ArrayNode keepHistoryUpTo(Path metrics, long firstStep, ObjectMapper json) {
+        ArrayNode history = json.createArrayNode();
+        if (!Files.isRegularFile(metrics)) {
+            return history;
+        }
+        try {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode record = json.readTree(line);
+                if (record.path("step").asLong() <= firstStep) {
+                    history.add(record);
+                    kept.append(line).append('\n');
+                }
+            }
+            AtomicFiles.write(metrics, kept.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metrics + " (delete it to start a fresh log)", e);
+        }
+        return history;
+    }
+
+    // trainer_state.json as the native trainer wrote it, plus the log history and the settings.
+    private void addHistory(Path checkpoint, ArrayNode history, ObjectMapper json) {
+        Path state = checkpoint.resolve("trainer_state.json");
+        try {
+            ObjectNode node = (ObjectNode) json.readTree(state.toFile());
+            node.set("log_history", history);
+            node.set("settings", settings.resolved());
+            AtomicFiles.write(state, (json.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalStateException("cannot add the log history to " + state + ": " + e.getMessage(), e);
+        }
+    }
+
+    // Keeps the newest saveTotalLimit checkpoints; the one just written is always among them.
+    private void rotate(Path newest) {
+        if (settings.saveTotalLimit() <= 0) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(settings.output())) {
+            List<Path> checkpoints = entries.filter(p -> CHECKPOINT.matcher(p.getFileName().toString()).matches()
+                    && Files.isDirectory(p)).sorted((a, b) -> Long.compare(stepOf(b), stepOf(a))).toList();
+            for (Path old : checkpoints.subList(Math.min(settings.saveTotalLimit(), checkpoints.size()), checkpoints.size())) {
+                if (!old.equals(newest)) {
+                    deleteTree(old);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove old checkpoints in " + settings.output(), e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private PreparedBatch prepare(long index) {

@@ -69,7 +69,7 @@ class CliTest {
         assertEquals(1, unknown.exitCode());
         assertEquals("vlm2vec init-tiny: init-tiny failed (UNSUPPORTED): init-tiny: architecture 'gpt2' is not"
                 + " supported (phi3_v, llava_next)\n", unknown.err());
-        CliRun llava = CliRun.of("init-tiny", "--arch", "llava-next", "--out", directory.resolve("llava").toString());
+        CliRun llava = CliRun.of("init-tiny", "--arch", "llava-next", "--output", directory.resolve("llava").toString());
         assertEquals(0, llava.exitCode(), llava.err());
         try (NativeModel loaded = NativeModel.load(directory.resolve("llava"), "cpu", ModelDType.BFLOAT16)) {
             assertEquals("llava_next", loaded.info().architecture());

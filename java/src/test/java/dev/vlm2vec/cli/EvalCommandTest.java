@@ -65,7 +65,7 @@ class EvalCommandTest {
         Files.createDirectories(data.resolve("MSCOCO_i2t"));
         dev.vlm2vec.data.MmebParquet.writeEval(data.resolve("MSCOCO_i2t/test-00000-of-00001.parquet"),
                 dev.vlm2vec.data.MmebJsonlReader.readEval(jsonl));
-        Files.writeString(data.resolve("notes.jsonl"), "{}", StandardCharsets.UTF_8);  // not a dataset: ignored
+        Files.writeString(data.resolve("README.md"), "notes", StandardCharsets.UTF_8);  // not a dataset: ignored
     }
 
     @Test
@@ -90,19 +90,98 @@ class EvalCommandTest {
         assertEquals((summary.at("/datasets/VOC2007/acc").asDouble() + summary.at("/datasets/MSCOCO_i2t/acc").asDouble()) / 2,
                 overall, 1e-12);
         assertTrue(summary.get("OOD").isNull());
+        // Two of MMEB's 36 datasets: no aggregate is the paper's, so no reference row stands beside them.
         String table = Files.readString(output.resolve("summary.md"));
-        assertTrue(table.contains("| VLM2Vec Phi-3.5-V LoRA | 54.8 | 54.9 | 62.3 | 79.5 | 66.5 | 52.0 | 60.1 |"), table);
+        assertTrue(!table.contains("VLM2Vec Phi-3.5-V LoRA"), table);
+        assertTrue(table.contains("Classification: the paper's column is left out, only 1 of its 10 datasets were evaluated"),
+                table);
         assertTrue(table.contains("| **model** |"), table);
+        assertTrue(table.contains("| datasets | 1 | 0 | 1 | 0 | 2 | 0 | 2 |"), table);
+        assertEquals(1, summary.at("/dataset_counts/classification").asInt());
+        assertEquals(2, summary.at("/dataset_counts/overall").asInt());
+        // What produced the results travels with them.
+        JsonNode info = summary.get("run");
+        assertEquals(directory.resolve("model").toAbsolutePath().normalize().toString(), info.get("model").asText());
+        assertEquals(64, info.get("model_config_sha256").asText().length());
+        assertTrue(info.get("adapter").isNull());
+        assertEquals("fp32", info.get("dtype").asText());
+        assertEquals(directory.resolve("data").toAbsolutePath().normalize().toString(), info.get("data").asText());
+        assertEquals(dev.vlm2vec.ProjectVersion.get(), info.get("vlm2vec_version").asText());
+        assertTrue(java.time.Instant.parse(info.get("started_at").asText()).isBefore(java.time.Instant.now()));
+        assertTrue(info.get("duration_s").asDouble() > 0);
         String html = Files.readString(output.resolve("report.html"));
-        assertTrue(html.contains("<h2>Classification</h2>") && html.contains("<h2>Grounding</h2>"), html);
-        assertTrue(html.contains(">VLM2Vec Phi-3.5-V LoRA</text>") && html.contains("font-weight=\"bold\">model</text>"), html);
+        assertTrue(html.contains("<h2>Classification</h2>") && !html.contains("<h2>Grounding</h2>"), html);
+        assertTrue(!html.contains("VLM2Vec Phi-3.5-V LoRA") && html.contains("font-weight=\"bold\">model (1 datasets)</text>"),
+                html);
         assertTrue(run.out().startsWith("overall Precision@1 "), run.out());
         // A second run resumes from the embedding cache and scores the same.
         CliRun again = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data",
                 directory.resolve("data").toString(), "--output", output.toString(), "--batch-size", "8");
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.err().contains("VOC2007: Precision@1 ") && again.err().contains("(cached embeddings)"), again.err());
-        assertEquals(summary, json.readTree(output.resolve("summary.json").toFile()));
+        assertEquals(summary.get("datasets"), json.readTree(output.resolve("summary.json").toFile()).get("datasets"));
+    }
+
+    /** A user's own datasets, by any name, with meta-tasks from datasets.json and --task; honest aggregates. */
+    @Test
+    void evaluatesDatasetsOfAnyNameWithDeclaredMetaTasks() throws Exception {
+        Path data = Files.createDirectories(directory.resolve("own"));
+        Files.copy(directory.resolve("data/VOC2007.jsonl"), data.resolve("MyShapes.jsonl"));
+        Files.createDirectories(data.resolve("MyCaptions"));
+        Files.copy(directory.resolve("data/MSCOCO_i2t/test-00000-of-00001.parquet"),
+                data.resolve("MyCaptions/test-00000-of-00001.parquet"));
+        Files.createDirectories(data.resolve("images"));
+        for (int i = 0; i < 12; i++) {
+            Files.copy(directory.resolve("data/images/shape_" + i + ".png"), data.resolve("images/shape_" + i + ".png"));
+        }
+        Files.writeString(data.resolve("datasets.json"), "{\"MyShapes\": {\"meta_task\": \"classification\"}}");
+        Path output = directory.resolve("own-results");
+        CliRun run = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--task", "MyCaptions=Retrieval", "--output", output.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertEquals("classification", summary.at("/datasets/MyShapes/meta_task").asText());
+        assertEquals("retrieval", summary.at("/datasets/MyCaptions/meta_task").asText());
+        assertEquals("custom", summary.at("/datasets/MyShapes/origin").asText());
+        assertEquals(summary.at("/datasets/MyShapes/acc").asDouble(), summary.at("/meta_tasks/classification").asDouble(), 1e-12);
+        assertTrue(summary.get("IND").isNull() && summary.get("OOD").isNull(), summary.toString());
+        assertEquals(2, summary.at("/dataset_counts/overall").asInt());
+        String table = Files.readString(output.resolve("summary.md"));
+        assertTrue(!table.contains("VLM2Vec") && table.contains("MyCaptions, MyShapes are not MMEB datasets"), table);
+        // The same scores as under their MMEB names: the rows are the same.
+        CliRun unknownTask = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--task", "MyCaptions=ranking", "--output", directory.resolve("own-bad").toString());
+        assertEquals(1, unknownTask.exitCode());
+        assertTrue(unknownTask.err().contains("meta-task of MyCaptions: unknown meta-task 'ranking'"), unknownTask.err());
+        CliRun absent = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
+                "--task", "Nothing=vqa", "--output", directory.resolve("own-bad").toString());
+        assertEquals(1, absent.exitCode());
+        assertTrue(absent.err().contains("a meta-task is declared for 'Nothing'"), absent.err());
+
+        // Two runs side by side in one report.
+        Path mmeb = directory.resolve("results");
+        if (!Files.isRegularFile(mmeb.resolve("summary.json"))) {
+            assertEquals(0, CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data",
+                    directory.resolve("data").toString(), "--output", mmeb.toString()).exitCode());
+        }
+        Path report = directory.resolve("comparison.html");
+        CliRun compare = CliRun.of("report", mmeb.toString(), output.toString(), "--output", report.toString());
+        assertEquals(0, compare.exitCode(), compare.err());
+        String html = Files.readString(report);
+        for (String name : new String[] {"VOC2007", "MSCOCO_i2t", "MyShapes", "MyCaptions", "<h2>Retrieval</h2>"}) {
+            assertTrue(html.contains(name), name);
+        }
+        assertTrue(html.contains("font-weight=\"bold\">model (2 datasets)</text>"), html);
+        CliRun missing = CliRun.of("report", directory.resolve("nowhere").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("holds no summary.json"), missing.err());
+    }
+
+    @Test
+    void resultsOfDifferentModelsGoToTheirOwnFolders() {
+        assertEquals(Path.of("mmeb-results", "model"), EvalCommand.defaultOutput(Path.of("/m/model"), null));
+        assertEquals(Path.of("mmeb-results", "model+run-checkpoint-40"),
+                EvalCommand.defaultOutput(Path.of("/m/model"), Path.of("/r/run/checkpoint-40")));
     }
 
     @Test
@@ -111,7 +190,7 @@ class EvalCommandTest {
         Path mini = MmebMini.root().getFileName();
         // Generate the default set where the command will look for it (XDG_CACHE_HOME is the
         // user's; the test writes the same set with make-synthetic and points --data at it).
-        CliRun make = CliRun.of("make-synthetic", "--out", cache.resolve(mini).toString(), "--size", "12");
+        CliRun make = CliRun.of("make-synthetic", "--output", cache.resolve(mini).toString(), "--size", "12");
         assertEquals(0, make.exitCode(), make.err());
         Path output = directory.resolve("mini-results");
         CliRun run = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data",
@@ -153,6 +232,6 @@ class EvalCommandTest {
         CliRun unknown = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
                 "--datasets", "ImageNet");
         assertEquals(1, unknown.exitCode());
-        assertTrue(unknown.err().contains("unknown MMEB dataset 'ImageNet'"), unknown.err());
+        assertTrue(unknown.err().contains("--datasets ImageNet: not found in " + data + "; found: VOC2007"), unknown.err());
     }
 }

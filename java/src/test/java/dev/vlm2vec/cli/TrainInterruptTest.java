@@ -17,7 +17,7 @@ class TrainInterruptTest {
     @Test
     void terminationSavesACheckpointBeforeTheJvmExits(@TempDir Path directory) throws Exception {
         Path data = directory.resolve("mini");
-        assertEquals(0, CliRun.of("make-synthetic", "--out", data.toString(), "--size", "8").exitCode());
+        assertEquals(0, CliRun.of("make-synthetic", "--output", data.toString(), "--size", "8").exitCode());
         Path output = directory.resolve("run");
         Process process = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -75,6 +75,40 @@ class MmebScoringTest {
         assertTrue(partial.metaTasks().get(MetaTask.VQA).isEmpty());
     }
 
+    /** The paper's rows stand only beside aggregates over exactly its datasets. */
+    @Test
+    void referenceRowsOnlyBesideThePapersOwnDatasets() {
+        List<DatasetScore> all = new ArrayList<>();
+        for (MmebDataset dataset : registry.datasets()) {
+            all.add(new DatasetScore(dataset, 0.5, 500, 1000, 0, 0, 0));
+        }
+        PaperComparison full = PaperComparison.of(List.of(MmebSummary.of(all)), registry);
+        assertTrue(full.overall() && full.ind() && full.ood() && !full.metaTasks().containsValue(false), full.toString());
+        assertTrue(full.reasons().isEmpty());
+        RunInfo info = new RunInfo("/m/model", "", null, "fp32", "cpu", "/d", "0", "2026-01-01T00:00:00Z", 1, Map.of());
+        String md = SummaryWriter.markdown(new EvalRun("model", MmebSummary.of(all), info), registry);
+        assertTrue(md.contains("| VLM2Vec Phi-3.5-V LoRA | 54.8 | 54.9 | 62.3 | 79.5 | 66.5 | 52.0 | 60.1 |"), md);
+        assertTrue(md.contains("| datasets | 10 | 10 | 12 | 4 | 20 | 16 | 36 |"), md);
+
+        // One classification dataset short: that column, IND (or OOD) and overall lose their reference values.
+        List<DatasetScore> short1 = all.stream().filter(s -> !s.dataset().name().equals("VOC2007")).toList();
+        PaperComparison partial = PaperComparison.of(List.of(MmebSummary.of(short1)), registry);
+        assertTrue(!partial.overall() && !partial.ind() && partial.ood(), partial.toString());
+        assertTrue(!partial.metaTasks().get(MetaTask.CLASSIFICATION) && partial.metaTasks().get(MetaTask.VQA));
+        assertTrue(partial.reasons().contains("Classification: the paper's column is left out, only 9 of its 10 datasets"
+                + " were evaluated"), partial.reasons().toString());
+        String partialMd = SummaryWriter.markdown(new EvalRun("model", MmebSummary.of(short1), info), registry);
+        assertTrue(partialMd.contains("| VLM2Vec Phi-3.5-V LoRA | - | 54.9 | 62.3 | 79.5 | - | 52.0 | - |"), partialMd);
+
+        // A synthetic or user dataset among them: nothing compares.
+        List<DatasetScore> mixed = new ArrayList<>(all);
+        mixed.add(new DatasetScore(registry.dataset("MINI-ShapeClass"), 0.9, 9, 10, 0, 0, 0));
+        PaperComparison none = PaperComparison.of(List.of(MmebSummary.of(mixed)), registry);
+        assertTrue(!none.any() && none.reasons().get(0).contains("MINI-ShapeClass is not an MMEB dataset"), none.toString());
+        MmebSummary own = MmebSummary.of(List.of(new DatasetScore(MmebDataset.custom("Mine", null), 0.5, 1, 2, 0, 0, 0)));
+        assertTrue(own.ind().isEmpty() && own.ood().isEmpty() && own.overall().isPresent());
+    }
+
     @Test
     void scorerRanksEachQuerysOwnCandidates() {
         int dim = 37, numCandidates = 50, numQueries = 20;
