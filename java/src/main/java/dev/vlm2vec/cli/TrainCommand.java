@@ -291,6 +291,13 @@ final class TrainCommand implements Callable<Integer> {
         dataFlags.check();
         FlagChecks.atLeast("--steps", steps, 1);
         FlagChecks.atLeast("--batch-size", batchSize, 1);
+        // Defaults fit any run; only a value the user gave can be out of its range.
+        if (!given("--warmup")) {
+            warmup = Math.min(warmup, steps);
+        }
+        if (!given("--gc-chunk")) {
+            gcChunk = Math.min(gcChunk, batchSize);
+        }
         FlagChecks.within("--gc-chunk", gcChunk, 0, batchSize);
         FlagChecks.positive("--lr", lr);
         FlagChecks.within("--warmup", warmup, 0, steps);

@@ -71,6 +71,18 @@ class DoctorTest {
     }
 
     @Test
+    void briefLineNamesWhatNeedsAttention() {
+        assertEquals("doctor: ok (2 checks)", DoctorCommand.summaryLine(List.of(EnvironmentCheck.ok("JDK", "25"),
+                EnvironmentCheck.info("CUDA", "none"))));
+        assertEquals("doctor: 1 problem(s) to fix (BLAS), 1 warning(s) (threads); details: vlm2vec doctor",
+                DoctorCommand.summaryLine(List.of(EnvironmentCheck.fail("BLAS", "x", "y"),
+                        EnvironmentCheck.warn("threads", "x", "y"), EnvironmentCheck.ok("JDK", "25"))));
+        CliRun brief = CliRun.of("doctor", "--brief");
+        assertEquals(1, brief.out().lines().count(), brief.out());
+        assertTrue(brief.out().startsWith("doctor: "), brief.out());
+    }
+
+    @Test
     void cudaVerdicts() {
         assertEquals(Verdict.INFO, Doctor.cuda(info(BlasKind.OPENBLAS, false, false, 2, 2)).verdict());
         assertEquals(Verdict.WARN, Doctor.cuda(info(BlasKind.OPENBLAS, true, false, 2, 2)).verdict());

@@ -39,6 +39,86 @@ class EmbedCommandTest {
         assertEquals(1.0, norm, 1e-5);
     }
 
+    /** Each output line names its input (id, line); --on-error skip writes an error record for a bad line and goes on. */
+    @Test
+    void badLinesFailByLineOrBecomeErrorRecords() throws Exception {
+        Path input = Files.writeString(directory.resolve("mixed.jsonl"), String.join("\n",
+                "{\"id\": \"a\", \"text\": \"a caption\"}",
+                "{\"id\": \"b\", \"txt\": \"misspelt\"}",
+                "{\"image\": \"https://example.com/dog.jpg\"}",
+                "{\"id\": 7, \"text\": \"another\"}"), StandardCharsets.UTF_8);
+        String model = directory.resolve("model").toString();
+        Path failed = directory.resolve("failed.jsonl");
+        CliRun fail = CliRun.of("embed", "--model", model, "--input", input.toString(), "--output", failed.toString());
+        assertEquals(1, fail.exitCode());
+        assertTrue(fail.err().contains(input + " line 2: unknown key 'txt'"), fail.err());
+        assertTrue(!Files.exists(failed), "nothing is half-written");
+
+        Path output = directory.resolve("skipped.jsonl");
+        CliRun skip = CliRun.of("embed", "--model", model, "--input", input.toString(), "--output", output.toString(),
+                "--on-error", "skip", "--batch-size", "2");
+        assertEquals(0, skip.exitCode(), skip.err());
+        ObjectMapper json = new ObjectMapper();
+        var lines = Files.readAllLines(output).stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+        assertEquals(4, lines.size());
+        assertEquals("a", lines.get(0).get("id").asText());
+        assertEquals(64, lines.get(0).get("embedding").size());
+        assertEquals(2, lines.get(1).get("line").asInt());
+        assertTrue(lines.get(1).get("error").asText().startsWith("unknown key 'txt'"), lines.get(1).toString());
+        assertTrue(lines.get(2).get("error").asText().contains("remote images are not fetched"), lines.get(2).toString());
+        assertEquals(7, lines.get(3).get("id").asInt());
+        assertEquals(3, lines.get(3).get("index").asInt());
+        assertEquals(4, lines.get(3).get("line").asInt());
+        assertTrue(skip.err().contains("skipped " + input + " line 2: unknown key 'txt'"), skip.err());
+
+        // --input - reads standard input; image paths resolve against the working directory.
+        var stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("{\"text\": \"from a pipe\"}\n".getBytes(StandardCharsets.UTF_8)));
+            CliRun piped = CliRun.of("embed", "--model", model, "--input", "-");
+            assertEquals(0, piped.exitCode(), piped.err());
+            assertEquals(64, json.readTree(piped.out().strip()).get("embedding").size());
+        } finally {
+            System.setIn(stdin);
+        }
+        CliRun both = CliRun.of("embed", "--model", model, "--input", input.toString(), "--text", "a");
+        assertEquals(1, both.exitCode());
+        assertTrue(both.err().contains("--input and --text cannot be used together"), both.err());
+        CliRun unwritable = CliRun.of("embed", "--model", model, "--text", "a", "--output",
+                directory.resolve("no-such-folder/out.jsonl").toString());
+        assertEquals(1, unwritable.exitCode());
+        assertTrue(unwritable.err().contains("folder " + directory.resolve("no-such-folder") + " does not exist"),
+                unwritable.err());
+        CliRun intoFolder = CliRun.of("embed", "--model", model, "--text", "a", "--output", directory.toString());
+        assertTrue(intoFolder.err().contains("it is a directory"), intoFolder.err());
+    }
+
+    /** Without preprocessor_config.json texts embed, images are refused naming the file (no silent defaults). */
+    @Test
+    void aModelWithoutItsPreprocessorConfigRefusesImages() throws Exception {
+        Path model = Files.createDirectories(directory.resolve("no-preprocessor"));
+        try (var files = Files.list(directory.resolve("model"))) {
+            for (Path file : files.toList()) {
+                if (!file.getFileName().toString().equals("preprocessor_config.json")) {
+                    Files.copy(file, model.resolve(file.getFileName()));
+                }
+            }
+        }
+        assertEquals(0, CliRun.of("embed", "--model", model.toString(), "--text", "a dog").exitCode());
+        Path image = directory.resolve("tiny.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(20, 20, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                image.toFile());
+        CliRun refused = CliRun.of("embed", "--model", model.toString(), "--image", image.toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("image inputs need " + model.resolve("preprocessor_config.json")), refused.err());
+    }
+
     @Test
     void embedsAJsonlFileIntoNpy() throws Exception {
         Path image = directory.resolve("square.png");

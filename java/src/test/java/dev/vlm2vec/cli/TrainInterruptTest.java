@@ -19,12 +19,13 @@ class TrainInterruptTest {
         Path data = directory.resolve("mini");
         assertEquals(0, CliRun.of("make-synthetic", "--output", data.toString(), "--size", "8").exitCode());
         Path output = directory.resolve("run");
+        dev.vlm2vec.ffi.TinyModels.write("phi3_v", directory.resolve("base"), 42, 0);
         Process process = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-Dvlm2vec.library.path=" + System.getProperty("vlm2vec.test.nativeBuildDir"),
                 "-cp", System.getProperty("java.class.path"), Vlm2VecCli.class.getName(),
-                "train", "--data", data.resolve("train").toString(), "--output", output.toString(), "--steps", "100000",
+                "train", "--model", directory.resolve("base").toString(), "--data", data.resolve("train").toString(), "--output", output.toString(), "--steps", "100000",
                 "--batch-size", "4", "--gc-chunk", "2", "--no-eval", "--datasets", "MINI-ShapeClass"))
                 .redirectErrorStream(true).redirectOutput(directory.resolve("log.txt").toFile()).start();
         Path metrics = output.resolve("metrics.jsonl");
@@ -42,6 +43,10 @@ class TrainInterruptTest {
         assertTrue(Files.isRegularFile(checkpoint.resolve("adapter_model.safetensors")));
         assertTrue(Files.isRegularFile(checkpoint.resolve("trainer_state.pt")));
         assertEquals(step, Files.readAllLines(metrics).size(), "one metrics line per completed step");
+        String log = Files.readString(directory.resolve("log.txt"));
+        assertTrue(log.contains("saved " + checkpoint.getFileName() + " in " + output.toAbsolutePath()
+                + "; resume with --resume"), log);
+        assertTrue(!log.contains("No SLF4J providers"), log);
     }
 
     private static String readQuietly(Path file) {
