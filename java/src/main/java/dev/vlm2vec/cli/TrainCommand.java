@@ -20,6 +20,7 @@ import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.ffi.TinyModels;
 import dev.vlm2vec.ffi.TrainOptions;
 import dev.vlm2vec.io.AtomicFiles;
+import dev.vlm2vec.io.FileTrees;
 import dev.vlm2vec.io.WriteErrors;
 import dev.vlm2vec.processing.InputEncoder;
 import dev.vlm2vec.train.CheckpointSettings;
@@ -32,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -355,7 +355,7 @@ final class TrainCommand implements Callable<Integer> {
         err.println("replacing the run in " + output + (overwrite ? " (--overwrite)" : " (an earlier demo run)"));
         for (String name : present) {
             if (RUN_FILES.contains(name) || name.matches("checkpoint-\\d+(\\.partial|\\.old)?") || name.startsWith("eval-")) {
-                deleteTree(output.resolve(name));
+                FileTrees.deleteRecursively(output.resolve(name));
             }
         }
     }
@@ -365,14 +365,6 @@ final class TrainCommand implements Callable<Integer> {
             return new ObjectMapper().readTree(output.resolve("train_config.json").toFile()).path("demo").asBoolean(false);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.ffi.TrainStats;
 import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.io.AtomicFiles;
+import dev.vlm2vec.io.FileTrees;
 import dev.vlm2vec.processing.InputEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -232,19 +233,11 @@ public final class TrainingRun {
                     && Files.isDirectory(p)).sorted((a, b) -> Long.compare(stepOf(b), stepOf(a))).toList();
             for (Path old : checkpoints.subList(Math.min(settings.saveTotalLimit(), checkpoints.size()), checkpoints.size())) {
                 if (!old.equals(newest)) {
-                    deleteTree(old);
+                    FileTrees.deleteRecursively(old);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove old checkpoints in " + settings.output(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
