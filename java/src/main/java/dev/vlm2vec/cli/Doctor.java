@@ -3,9 +3,11 @@ package dev.vlm2vec.cli;
 import dev.vlm2vec.ffi.NativeLibrary;
 import dev.vlm2vec.ffi.NativeRuntime;
 import dev.vlm2vec.ffi.RuntimeInfo;
+import dev.vlm2vec.ffi.ThreadCount;
 import dev.vlm2vec.processing.ImageLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +41,7 @@ final class Doctor {
         checks.add(EnvironmentCheck.ok("libtorch", info.torchVersion()));
         checks.add(blas(info));
         checks.add(blasKernels(info, CpuFeatures.read()));
-        checks.add(threads(info, System.getenv("OMP_NUM_THREADS")));
+        checks.add(threads(info, System.getenv()));
         checks.add(cuda(info));
         return checks;
     }
@@ -100,19 +102,25 @@ final class Doctor {
                         + " this OpenBLAS build computes correctly with it)");
     }
 
-    static EnvironmentCheck threads(RuntimeInfo info, @Nullable String ompNumThreads) {
+    /** vlm2vec sets every available CPU unless VLM2VEC_THREADS or OMP_NUM_THREADS says otherwise (ThreadCount). */
+    static EnvironmentCheck threads(RuntimeInfo info, Map<String, String> environment) {
         String detail = info.threads() + " intra-op / " + info.interopThreads() + " inter-op threads on "
                 + info.availableCpus() + " CPUs";
         if (info.threads() >= info.availableCpus()) {
             return EnvironmentCheck.ok("threads", detail);
         }
-        if (ompNumThreads != null) {
-            return EnvironmentCheck.warn("threads", detail + " (OMP_NUM_THREADS=" + ompNumThreads + ")",
-                    "raise OMP_NUM_THREADS to " + info.availableCpus() + " unless other work shares the CPUs");
+        @Nullable String chosen = environment.get(ThreadCount.ENVIRONMENT);
+        if (chosen != null) {
+            return EnvironmentCheck.info("threads", detail + " (" + ThreadCount.ENVIRONMENT + "=" + chosen + ")");
         }
-        // libtorch counts physical cores, which some virtual machines under-report.
-        return EnvironmentCheck.warn("threads", detail + " (libtorch's own choice)",
-                "export OMP_NUM_THREADS=" + info.availableCpus() + " before starting the JVM to use every CPU");
+        @Nullable String omp = environment.get("OMP_NUM_THREADS");
+        if (omp != null) {
+            return EnvironmentCheck.warn("threads", detail + " (OMP_NUM_THREADS=" + omp + ")",
+                    "unset OMP_NUM_THREADS (vlm2vec then uses every CPU) or raise it to " + info.availableCpus()
+                            + ", unless other work shares the CPUs");
+        }
+        return EnvironmentCheck.warn("threads", detail, "pass --threads " + info.availableCpus() + " or export "
+                + ThreadCount.ENVIRONMENT + "=" + info.availableCpus());
     }
 
     static EnvironmentCheck cuda(RuntimeInfo info) {

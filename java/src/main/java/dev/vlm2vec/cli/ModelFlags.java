@@ -2,6 +2,7 @@ package dev.vlm2vec.cli;
 
 import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.ffi.ModelDType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.NullMarked;
@@ -56,7 +57,23 @@ final class ModelFlags {
         if (model == null) {
             throw new IllegalArgumentException("--model DIR is required (a model directory in the Hugging Face layout)");
         }
+        checkModel();
         return model;
+    }
+
+    /** A given --model must be a folder with a config.json, checked before any work. */
+    void checkModel() {
+        if (model == null) {
+            return;
+        }
+        if (!Files.isDirectory(model)) {
+            throw new IllegalArgumentException("--model " + model + " is not a folder (a model directory in the Hugging"
+                    + " Face layout: config.json, *.safetensors, tokenizer.json)");
+        }
+        if (!Files.isRegularFile(model.resolve("config.json"))) {
+            throw new IllegalArgumentException("--model " + model + " holds no config.json: it is not a Hugging Face model"
+                    + " directory");
+        }
     }
 
     /** Range checks, before any work. */

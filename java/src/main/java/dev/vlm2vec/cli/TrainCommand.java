@@ -321,6 +321,10 @@ final class TrainCommand implements Callable<Integer> {
         if (given("--eval-every") && evalData == null && dataFlags.data != null) {
             throw new IllegalArgumentException("--eval-every needs --eval-data DIR_OR_FILE (the set to evaluate on)");
         }
+        if (evalData != null && !Files.exists(evalData)) {
+            throw new IllegalArgumentException("--eval-data " + evalData + " does not exist");
+        }
+        modelFlags.checkModel();
     }
 
     private boolean given(String flag) {

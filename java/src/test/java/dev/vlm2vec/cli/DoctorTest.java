@@ -61,13 +61,17 @@ class DoctorTest {
 
     @Test
     void fewerThreadsThanCpusIsAWarningNamingOmpNumThreads() {
-        EnvironmentCheck check = Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 8), "1");
+        EnvironmentCheck check = Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 8), Map.of("OMP_NUM_THREADS", "1"));
         assertEquals(Verdict.WARN, check.verdict());
         assertEquals("1 intra-op / 1 inter-op threads on 8 CPUs (OMP_NUM_THREADS=1)", check.detail());
-        assertEquals(Verdict.OK, Doctor.threads(info(BlasKind.OPENBLAS, false, false, 8, 8), null).verdict());
-        EnvironmentCheck unset = Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 2), null);
+        assertTrue(check.fix().startsWith("unset OMP_NUM_THREADS (vlm2vec then uses every CPU)"), check.fix());
+        assertEquals(Verdict.OK, Doctor.threads(info(BlasKind.OPENBLAS, false, false, 8, 8), Map.of()).verdict());
+        // VLM2VEC_THREADS is the user's own choice: reported, not a warning.
+        assertEquals(Verdict.INFO, Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 8),
+                Map.of("VLM2VEC_THREADS", "1")).verdict());
+        EnvironmentCheck unset = Doctor.threads(info(BlasKind.OPENBLAS, false, false, 1, 2), Map.of());
         assertEquals(Verdict.WARN, unset.verdict());
-        assertEquals("export OMP_NUM_THREADS=2 before starting the JVM to use every CPU", unset.fix());
+        assertEquals("pass --threads 2 or export VLM2VEC_THREADS=2", unset.fix());
     }
 
     @Test

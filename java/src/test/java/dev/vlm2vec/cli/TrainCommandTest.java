@@ -174,6 +174,11 @@ class TrainCommandTest {
             assertEquals(1, run.exitCode(), c[0]);
             assertTrue(run.err().contains(c[1]), c[0] + ": " + run.err());
         }
+        CliRun missingModel = CliRun.of("train", "--model", "/nonexistent-model", "--data", directory.toString(), "--output",
+                directory.resolve("never").toString());
+        assertEquals(1, missingModel.exitCode());
+        assertTrue(missingModel.err().contains("--model /nonexistent-model is not a folder"), missingModel.err());
+        assertTrue(!Files.exists(directory.resolve("never")));
         CliRun noModel = CliRun.of("train", "--data", directory.toString(), "--output", directory.resolve("never").toString());
         assertEquals(1, noModel.exitCode());
         assertTrue(noModel.err().contains("--data needs --model DIR"), noModel.err());
@@ -266,6 +271,14 @@ class TrainCommandTest {
         assertEquals(0, replaced.exitCode(), replaced.err());
         assertEquals(List.of("checkpoint-1"), checkpoints(output));
         assertEquals(1, Files.readAllLines(output.resolve("metrics.jsonl")).size());
+
+        // A folder of the user's datasets, JSONL and parquet side by side.
+        dev.vlm2vec.data.MmebParquet.writeTrain(own.resolve("more_pairs.parquet"),
+                dev.vlm2vec.data.MmebJsonlReader.readTrain(pairsFile));
+        CliRun folder = CliRun.of("train", "--model", model(directory), "--data", own.toString(), "--output",
+                directory.resolve("folder-run").toString(), "--steps", "1", "--batch-size", "4", "--no-eval");
+        assertEquals(0, folder.exitCode(), folder.err());
+        assertTrue(folder.err().contains("training on 32 pairs from 2 dataset(s)"), folder.err());
     }
 
     private static List<String> checkpoints(Path output) throws Exception {
