@@ -63,6 +63,12 @@ import picocli.CommandLine.Option;
                     + " --temperature 0.02, see docs/training.md)."})
 final class TrainCommand implements Callable<Integer> {
 
+    /** Keys of train_config.json that describe the run rather than set a flag. */
+    private static final String DEMO_KEY = "demo", VERSION_KEY = "vlm2vec_version";
+
+    /** The flags of an adapter, which a full fine-tune has none of. */
+    private static final List<String> ADAPTER_FLAGS = List.of("--lora-r", "--lora-alpha", "--lora-dropout", "--dora", "--targets");
+
     /** What train writes into its output folder; --overwrite removes these and nothing else. */
     private static final List<String> RUN_FILES = List.of("metrics.jsonl", "train_config.json", "report.html",
             "eval-comparison.md", "base-model");
@@ -314,11 +320,11 @@ final class TrainCommand implements Callable<Integer> {
         FlagChecks.atLeast("--eval-every", evalEvery, 0);
         FlagChecks.conflict(resume, "--resume", overwrite, "--overwrite", "one continues the run in --output, the other"
                 + " replaces it");
-        for (String adapterFlag : List.of("--lora-r", "--lora-alpha", "--lora-dropout", "--dora", "--targets")) {
+        for (String adapterFlag : ADAPTER_FLAGS) {
             FlagChecks.conflict(full, "--full", given(adapterFlag), adapterFlag, "full fine-tuning trains no adapter");
         }
-        FlagChecks.conflict(noEval, "--no-eval", given("--eval-every"), "--eval-every", "--no-eval turns evaluation off");
-        if (given("--eval-every") && evalData == null && dataFlags.data != null) {
+        FlagChecks.conflict(noEval, "--no-eval", evalEvery > 0, "--eval-every", "--no-eval turns evaluation off");
+        if (evalEvery > 0 && evalData == null && dataFlags.data != null) {
             throw new IllegalArgumentException("--eval-every needs --eval-data DIR_OR_FILE (the set to evaluate on)");
         }
         if (evalData != null && !Files.exists(evalData)) {
@@ -366,7 +372,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static boolean wasDemo(Path output) {
         try {
-            return new ObjectMapper().readTree(output.resolve("train_config.json").toFile()).path("demo").asBoolean(false);
+            return new ObjectMapper().readTree(output.resolve("train_config.json").toFile()).path(DEMO_KEY).asBoolean(false);
         } catch (IOException e) {
             return false;
         }
@@ -422,24 +428,28 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Every setting of this run by flag name (what train_config.json and trainer_state.json record). */
+    /**
+     * Every setting of this run by flag name, typed as JSON (what train_config.json and
+     * trainer_state.json record); a train_config.json is itself a valid {@code --config}.
+     */
     private ObjectNode resolvedSettings(Path base) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode node = json.createObjectNode();
         node.put("model", base.toAbsolutePath().normalize().toString());
-        node.put("demo", modelFlags.model == null && dataFlags.data == null);
-        node.put("vlm2vec_version", dev.vlm2vec.ProjectVersion.get());
+        node.put(DEMO_KEY, modelFlags.model == null && dataFlags.data == null);
+        node.put(VERSION_KEY, dev.vlm2vec.ProjectVersion.get());
+        // Options are bound to this command's fields, so values changed since parsing (defaults
+        // fitted to the run, adapter settings taken from a checkpoint) are what is recorded.
         for (CommandLine.Model.OptionSpec option : spec.options()) {
             String name = option.longestName().replaceFirst("^--", "");
-            if (option.hidden() || option.usageHelp() || option.versionHelp() || name.equals("config") || name.equals("model")) {
+            if (option.hidden() || option.usageHelp() || option.versionHelp() || name.equals("config") || name.equals("model")
+                    || (full && ADAPTER_FLAGS.contains("--" + name))) {
                 continue;
             }
             Object value = option.getValue();
-            node.put(name, value == null ? null : value.toString());
+            node.set(name, value == null ? json.nullNode() : value instanceof Path path ? json.getNodeFactory()
+                    .textNode(path.toString()) : json.valueToTree(value));
         }
-        // --resume may have replaced the adapter flags with the checkpoint's; record what runs.
-        node.put("lora-r", Integer.toString(loraR)).put("lora-alpha", Double.toString(loraAlpha))
-                .put("lora-dropout", Double.toString(loraDropout)).put("dora", Boolean.toString(dora))
-                .put("full", Boolean.toString(full)).put("targets", targets.toString());
         return node;
     }
 
@@ -540,6 +550,12 @@ final class TrainCommand implements Callable<Integer> {
             Map.Entry<String, JsonNode> entry = it.next();
             String key = entry.getKey();
             String flag = "--" + key;
+            JsonNode value = entry.getValue();
+            // A train_config.json: its run facts are not flags, and null / empty mean the default.
+            if (key.equals(DEMO_KEY) || key.equals(VERSION_KEY) || value.isNull()
+                    || (value.isContainerNode() && value.isEmpty())) {
+                continue;
+            }
             CommandLine.Model.OptionSpec option = spec.findOption(flag);
             if (option == null || flag.equals("--config")) {
                 String dashed = "--" + key.replace('_', '-');
@@ -547,12 +563,16 @@ final class TrainCommand implements Callable<Integer> {
                         ? "; settings are named like the flags: did you mean '" + dashed.substring(2) + "'?" : "; see train --help";
                 throw new IllegalArgumentException("--config " + file + ": unknown setting '" + key + "'" + hint);
             }
-            JsonNode value = entry.getValue();
             if (value.isObject()) {
-                throw new IllegalArgumentException("--config " + file + ": setting '" + key + "' must be a value or a list,"
-                        + " not an object");
-            }
-            if (option.arity().max() == 0) {
+                if (!option.typeInfo().isMap()) {
+                    throw new IllegalArgumentException("--config " + file + ": setting '" + key + "' must be a value or a"
+                            + " list, not an object");
+                }
+                value.fields().forEachRemaining(e -> {
+                    args.add(flag);
+                    args.add(e.getKey() + "=" + e.getValue().asText());
+                });
+            } else if (option.arity().max() == 0) {
                 if (!value.isBoolean()) {
                     throw new IllegalArgumentException("--config " + file + ": setting '" + key + "' is a switch: true or"
                             + " false, not " + value);

@@ -233,7 +233,17 @@ class TrainCommandTest {
         JsonNode state = json.readTree(output.resolve("checkpoint-3/trainer_state.json").toFile());
         assertEquals(3, state.get("log_history").size());
         assertEquals("4", state.at("/settings/lora-r").asText());
-        assertEquals(3, json.readTree(output.resolve("train_config.json").toFile()).get("steps").asInt());
+        JsonNode trainConfig = json.readTree(output.resolve("train_config.json").toFile());
+        assertEquals(3, trainConfig.get("steps").asInt());
+        assertTrue(trainConfig.get("dora").asBoolean() && trainConfig.get("lora-r").isInt(), trainConfig.toString());
+        // A run's train_config.json is a valid --config: the same settings, into another folder.
+        CliRun replay = CliRun.of("train", "--config", output.resolve("train_config.json").toString(), "--output",
+                directory.resolve("replay").toString(), "--no-eval");
+        assertEquals(0, replay.exitCode(), replay.err());
+        assertTrue(replay.err().contains("3 steps of 4 pairs, GradCache chunk 2") && replay.err().contains("DoRA r 4"),
+                replay.err());
+        assertEquals(json.readTree(output.resolve("metrics.jsonl").toFile()).get("loss"),
+                json.readTree(directory.resolve("replay/metrics.jsonl").toFile()).get("loss"));
         // Files and folders get the modes the umask gives new ones, not 0600.
         int umask = umask();
         assertEquals(0666 & ~umask, mode(output.resolve("train_config.json")));
