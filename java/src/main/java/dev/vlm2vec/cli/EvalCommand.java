@@ -89,9 +89,7 @@ final class EvalCommand implements Callable<Integer> {
 
     /** {@code mmeb-results/MODEL[+ADAPTER]}: results of different models never overwrite each other. */
     static Path defaultOutput(Path model, @Nullable Path adapter) {
-        String name = runInfo(model, adapter, Path.of("."), EmbedderOptions.defaults(), RankingScope.CANDIDATES, false,
-                Instant.now(), 0).displayName();
-        return Path.of("mmeb-results", name.replace('/', '-'));
+        return Path.of("mmeb-results", RunInfo.displayName(model, adapter).replace('/', '-'));
     }
 
     /**

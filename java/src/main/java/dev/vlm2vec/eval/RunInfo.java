@@ -37,13 +37,18 @@ public record RunInfo(String model, String modelConfigSha256, @Nullable String a
         settings = Map.copyOf(settings);
     }
 
-    /** The name a run is shown under: the model folder's, with the adapter's (its parent's and its own) after a '+'. */
+    /** The name a run is shown under: see {@link #displayName(Path, Path)}. */
     public String displayName() {
-        String name = Path.of(model).getFileName().toString();
+        return displayName(Path.of(model), adapter == null ? null : Path.of(adapter));
+    }
+
+    /** The model folder's name, with the adapter's (its parent's and its own, e.g. {@code run/checkpoint-40}) after a '+'. */
+    public static String displayName(Path model, @Nullable Path adapter) {
+        String name = model.toAbsolutePath().normalize().getFileName().toString();
         if (adapter == null) {
             return name;
         }
-        Path a = Path.of(adapter);
+        Path a = adapter.toAbsolutePath().normalize();
         return name + "+" + (a.getParent() != null && a.getParent().getFileName() != null
                 ? a.getParent().getFileName() + "/" : "") + a.getFileName();
     }

@@ -76,6 +76,15 @@ class EmbedCommandTest {
         assertEquals(3, lines.get(3).get("index").asInt());
         assertEquals(4, lines.get(3).get("line").asInt());
         assertTrue(skip.err().contains("skipped " + input + " line 2: unknown key 'txt'"), skip.err());
+        // In .npy a skipped line keeps its row, as NaN, so row i is still line i's.
+        Path npy = directory.resolve("skipped.npy");
+        CliRun skipNpy = CliRun.of("embed", "--model", model, "--input", input.toString(), "--output", npy.toString(),
+                "--format", "npy", "--on-error", "skip");
+        assertEquals(0, skipNpy.exitCode(), skipNpy.err());
+        Npz.Array rows = readNpy(npy);
+        assertEquals(4, rows.shape()[0]);
+        assertTrue(Float.isNaN(rows.values()[64]) && Float.isNaN(rows.values()[2 * 64 + 63]));
+        assertEquals(lines.get(3).get("embedding").get(0).floatValue(), rows.values()[3 * 64], 1e-6f);
 
         // --input - reads standard input; image paths resolve against the working directory.
         var stdin = System.in;
@@ -134,15 +143,19 @@ class EmbedCommandTest {
                 output.toString(), "--format", "npy", "--batch-size", "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains("embed: 3/3"), run.err());
-        // Read back with the .npz member parser: wrap the .npy in a zip of one entry.
-        Path npz = directory.resolve("out.npz");
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("e.npy"));
-            zip.write(Files.readAllBytes(output));
-        }
-        Npz.Array array = Npz.read(npz).get("e");
+        Npz.Array array = readNpy(output);
         assertEquals(3, array.shape()[0]);
         assertEquals(64, array.shape()[1]);
+    }
+
+    // Read back with the .npz member parser: wrap the .npy in a zip of one entry.
+    private static Npz.Array readNpy(Path npy) throws Exception {
+        Path npz = npy.resolveSibling(npy.getFileName() + ".npz");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("e.npy"));
+            zip.write(Files.readAllBytes(npy));
+        }
+        return Npz.read(npz).get("e");
     }
 
     @Test
