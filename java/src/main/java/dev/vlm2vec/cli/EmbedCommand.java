@@ -8,6 +8,7 @@ import dev.vlm2vec.Embedder;
 import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.Vlm2Vec;
+import dev.vlm2vec.ffi.NativeException;
 import dev.vlm2vec.io.AtomicFiles;
 import dev.vlm2vec.io.NpyWriter;
 import dev.vlm2vec.io.WriteErrors;
@@ -165,8 +166,8 @@ final class EmbedCommand implements Callable<Integer> {
                     String where = source.input == null ? "" : (source.input.toString().equals("-") ? "stdin" : source.input)
                             + " line " + outcome.line().number() + ": ";
                     if (!skip) {
-                        throw new IllegalArgumentException(where + outcome.error() + " (--on-error skip writes an error"
-                                + " record and goes on)");
+                        throw new IllegalArgumentException(where + outcome.error() + (source.input == null ? ""
+                                : " (--on-error skip writes an error record and goes on)"));
                     }
                     err.println("skipped " + where + outcome.error());
                 }
@@ -186,8 +187,8 @@ final class EmbedCommand implements Callable<Integer> {
         List<float[]> embeddings = null;
         try {
             embeddings = embedder.embedAll(good.stream().map(Line::input).toList());
-        } catch (IllegalArgumentException e) {
-            // some input does not fit; found below
+        } catch (IllegalArgumentException | NativeException e) {
+            // some input does not fit; found below, one by one
         }
         List<Outcome> outcomes = new ArrayList<>();
         int next = 0;
@@ -199,7 +200,7 @@ final class EmbedCommand implements Callable<Integer> {
             } else {
                 try {
                     outcomes.add(new Outcome(line, embedder.embed(line.input()), null));
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | NativeException e) {
                     outcomes.add(new Outcome(line, null, e.getMessage()));
                 }
             }
