@@ -42,6 +42,16 @@ final class DataFlags {
         return DatasetFiles.find(registry, source, datasets, tasks);
     }
 
+    /** Every {@code --task} names a dataset of {@code found} (the data sets this command reads). */
+    void checkTasksFound(java.util.Collection<MmebDataset> found) {
+        for (String name : tasks.keySet()) {
+            if (found.stream().noneMatch(d -> d.name().equals(name))) {
+                throw new IllegalArgumentException("--task " + name + "=" + tasks.get(name) + ": no dataset is called "
+                        + name + "; found: " + String.join(", ", found.stream().map(MmebDataset::name).toList()));
+            }
+        }
+    }
+
     /** Where images of {@code source} resolve. */
     Path imageRoot(Path source) {
         return imageRoot != null ? imageRoot : DatasetFiles.defaultImageRoot(source);

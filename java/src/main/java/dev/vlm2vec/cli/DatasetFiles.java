@@ -40,7 +40,9 @@ final class DatasetFiles {
 
     /**
      * @param only dataset names to keep (empty: all found); a name not found fails, listing those found
-     * @param tasks meta-tasks by dataset name from {@code --task}; they win over the declaration file's
+     * @param tasks meta-tasks by dataset name from {@code --task}, applied to the datasets found here (they win
+     *     over the declaration file's); whether each names some dataset is the caller's check
+     *     ({@link DataFlags#checkTasksFound}), since train's apply to its eval set too
      */
     static Map<MmebDataset, Path> find(MmebRegistry registry, Path source, List<String> only, Map<String, String> tasks)
             throws IOException {
@@ -59,13 +61,17 @@ final class DatasetFiles {
                     + " found in " + source);
         }
         Map<String, String> declared = new LinkedHashMap<>(declarations(source));
-        declared.putAll(tasks);
         for (String name : declared.keySet()) {
             if (!found.containsKey(name)) {
                 throw new IllegalArgumentException("a meta-task is declared for '" + name + "', but " + source
                         + " holds no such dataset; found: " + String.join(", ", found.keySet()));
             }
         }
+        tasks.forEach((name, task) -> {
+            if (found.containsKey(name)) {
+                declared.put(name, task);
+            }
+        });
         for (String name : only) {
             if (!found.containsKey(name)) {
                 throw new IllegalArgumentException("--datasets " + name + ": not found in " + source + "; found: "

@@ -163,7 +163,7 @@ final class EmbedCommand implements Callable<Integer> {
             }
             for (Outcome outcome : embedBatch(embedder, batch)) {
                 if (outcome.error() != null) {
-                    String where = source.input == null ? "" : (source.input.toString().equals("-") ? "stdin" : source.input)
+                    String where = source.input == null ? "" : (source.input.toString().equals("-") ? "standard input" : source.input)
                             + " line " + outcome.line().number() + ": ";
                     if (!skip) {
                         throw new IllegalArgumentException(where + outcome.error() + (source.input == null ? ""

@@ -78,6 +78,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path data = dataFlags.data != null ? dataFlags.data : MmebMini.evalSplit(err);
         Map<MmebDataset, Path> files = dataFlags.find(MmebRegistry.load(), data);
+        dataFlags.checkTasksFound(files.keySet());
         EvalRun run = evaluate(model, adapter, data, files, dataFlags.imageRoot(data), into, options, batchSize,
                 dataFlags.skipMissing, global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, err);
         spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); report: %s%n",

@@ -187,7 +187,10 @@ final class TrainCommand implements Callable<Integer> {
         Path eval = evalData != null ? evalData : demo ? MmebMini.evalSplit(err) : null;
         MmebRegistry registry = MmebRegistry.load();
         Map<MmebDataset, Path> evalFiles = eval == null ? Map.of() : evalDatasets(registry, eval);
-        Map<MmebDataset, Path> trainFiles = DatasetFiles.find(registry, trainData, dataFlags.datasets, presentTasks(trainData));
+        Map<MmebDataset, Path> trainFiles = dataFlags.find(registry, trainData);
+        List<MmebDataset> read = new ArrayList<>(trainFiles.keySet());
+        read.addAll(evalFiles.keySet());
+        dataFlags.checkTasksFound(read);
         prepareOutput(demo, err);
 
         Path base = modelFlags.model != null ? modelFlags.model : tinyModel(err);
@@ -453,22 +456,9 @@ final class TrainCommand implements Callable<Integer> {
         return node;
     }
 
-    // --task applies to whichever of the train and eval sets holds the named dataset.
-    private Map<String, String> presentTasks(Path source) throws IOException {
-        Map<String, String> present = new LinkedHashMap<>();
-        MmebRegistry registry = MmebRegistry.load();
-        Map<MmebDataset, Path> all = DatasetFiles.find(registry, source, List.of(), Map.of());
-        for (Map.Entry<String, String> task : dataFlags.tasks.entrySet()) {
-            if (all.keySet().stream().anyMatch(d -> d.name().equals(task.getKey()))) {
-                present.put(task.getKey(), task.getValue());
-            }
-        }
-        return present;
-    }
-
     // The eval set's datasets: those of --datasets it holds (all when it holds none of them).
     private Map<MmebDataset, Path> evalDatasets(MmebRegistry registry, Path eval) throws IOException {
-        Map<MmebDataset, Path> all = DatasetFiles.find(registry, eval, List.of(), presentTasks(eval));
+        Map<MmebDataset, Path> all = DatasetFiles.find(registry, eval, List.of(), dataFlags.tasks);
         Map<MmebDataset, Path> chosen = new LinkedHashMap<>(all);
         chosen.keySet().removeIf(d -> !dataFlags.datasets.contains(d.name()));
         return chosen.isEmpty() ? all : chosen;

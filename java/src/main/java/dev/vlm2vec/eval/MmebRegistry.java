@@ -35,7 +35,17 @@ public final class MmebRegistry {
         this.references = references;
     }
 
+    /** The registry; read once per JVM (it is immutable), so every command and report shares one. */
     public static MmebRegistry load() {
+        return Loaded.REGISTRY;
+    }
+
+    // Initialised on first use, by the class loader's guarantee: one read, thread-safe.
+    private static final class Loaded {
+        static final MmebRegistry REGISTRY = read();
+    }
+
+    private static MmebRegistry read() {
         JsonNode root;
         try (InputStream in = MmebRegistry.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -53,10 +63,11 @@ public final class MmebRegistry {
             for (MetaTask task : MetaTask.values()) {
                 perTask.put(task, r.get(task.key()).asDouble());
             }
+            perTask = java.util.Collections.unmodifiableMap(perTask);
             references.add(new ReferenceResult(r.get("model").asText(), perTask, r.get("IND").asDouble(),
                     r.get("OOD").asDouble(), r.get("overall").asDouble()));
         }
-        return new MmebRegistry(datasets, synthetic, references);
+        return new MmebRegistry(datasets, synthetic, List.copyOf(references));
     }
 
     private static Map<String, MmebDataset> parse(JsonNode list, MmebDataset.Origin origin) {

@@ -156,7 +156,8 @@ class EvalCommandTest {
         CliRun absent = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
                 "--task", "Nothing=vqa", "--output", directory.resolve("own-bad").toString());
         assertEquals(1, absent.exitCode());
-        assertTrue(absent.err().contains("a meta-task is declared for 'Nothing'"), absent.err());
+        assertTrue(absent.err().contains("--task Nothing=vqa: no dataset is called Nothing; found: MyCaptions, MyShapes"),
+                absent.err());
 
         // Two runs side by side in one report.
         Path mmeb = directory.resolve("results");
