@@ -2,14 +2,17 @@
 // embedding alias, unused tensors reported; init-tiny's output is deterministic.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include "common/error.h"
 #include "io/safetensors.h"
 #include "models/model_loader.h"
+#include "models/tiny_checkpoint.h"
 #include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
@@ -117,6 +120,77 @@ TEST(Checkpoint, AnUnsupportedDtypeIsRefusedBeforeLoading) {
     EXPECT_NE(std::string(e.what()).find("dtype Half is not supported on cpu"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("use bfloat16 or float32"), std::string::npos) << e.what();
   }
+}
+
+namespace {
+
+// Rewrites config.json with edit applied.
+void edit_config(const fs::path& model, const std::function<void(nlohmann::json&)>& edit) {
+  auto config = nlohmann::json::parse(std::ifstream(model / "config.json"));
+  edit(config);
+  std::ofstream(model / "config.json") << config.dump(2);
+}
+
+long peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+// A zero head count divided the hidden size (SIGFPE killed the JVM): now a named range error.
+TEST(ConfigChecks, ZeroHeadsAreAnErrorNotADivisionByZero) {
+  TemporaryDirectory dir;
+  const auto model = vlm2vec::testing::write_tiny_phi3v(dir.path(), 6);
+  edit_config(model, [](nlohmann::json& c) { c["num_attention_heads"] = 0; });
+  const auto message = load_error(model);
+  EXPECT_NE(message.find("num_attention_heads = 0 is out of range [1, 64]"), std::string::npos) << message;
+  edit_config(model, [](nlohmann::json& c) {
+    c["num_attention_heads"] = 4;
+    c["num_key_value_heads"] = 3;
+  });
+  EXPECT_NE(load_error(model).find("num_attention_heads (4) is not a multiple of num_key_value_heads (3)"),
+            std::string::npos);
+  edit_config(model, [](nlohmann::json& c) {
+    c.erase("num_key_value_heads");
+    c["img_processor"]["clip_config"]["num_attention_heads"] = 0;
+  });
+  EXPECT_NE(load_error(model).find("img_processor.clip_config: num_attention_heads = 0 is out of range"),
+            std::string::npos) << load_error(model);
+}
+
+// A LLaVA config without vision_config on a narrow tower inferred 32 / 64 = 0 CLIP heads.
+TEST(ConfigChecks, LlavaWithoutVisionConfigOnANarrowTowerIsNamed) {
+  TemporaryDirectory dir;
+  vlm2vec::models::TinyLlavaNextOptions options;
+  options.seed = 3;
+  const auto model = dir.path() / "llava";
+  vlm2vec::models::write_tiny_llava_next(model.string(), options);
+  edit_config(model, [](nlohmann::json& c) { c.erase("vision_config"); });
+  const auto message = load_error(model);
+  EXPECT_NE(message.find("vision_config: num_attention_heads = 0 is out of range"), std::string::npos) << message;
+}
+
+// num_hidden_layers: 1e9 grew to 22 GB before the OOM killer; a LLaVA config without text_config
+// allocated zero placeholders for a 7B decoder. Now: a range error, or a stop after 64 problems
+// with placeholders that own no memory.
+TEST(ConfigChecks, ConfigSizesCannotExhaustTheHost) {
+  TemporaryDirectory dir;
+  const auto model = vlm2vec::testing::write_tiny_phi3v(dir.path(), 7);
+  edit_config(model, [](nlohmann::json& c) { c["num_hidden_layers"] = 1000000000; });
+  EXPECT_NE(load_error(model).find("num_hidden_layers = 1000000000 is out of range [1, 512]"), std::string::npos);
+
+  vlm2vec::models::TinyLlavaNextOptions options;
+  options.seed = 4;
+  const auto llava = dir.path() / "llava";
+  vlm2vec::models::write_tiny_llava_next(llava.string(), options);
+  edit_config(llava, [](nlohmann::json& c) { c.erase("text_config"); });
+  const long before = peak_rss_kb();
+  const auto message = load_error(llava);
+  EXPECT_NE(message.find("64 or more problems, loading stopped there"), std::string::npos) << message;
+  // A 4096-wide, 32-layer decoder of zeros would be > 20 GB in fp32.
+  EXPECT_LT(peak_rss_kb() - before, 1024L * 1024) << "kB of peak RSS growth";
 }
 
 TEST(InitTiny, SameSeedSameBytesOtherSeedOtherWeights) {

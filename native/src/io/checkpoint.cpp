@@ -84,16 +84,20 @@ torch::Tensor Checkpoint::raw(const std::string& name) const {
 
 torch::Tensor Checkpoint::take(const std::string& name, const std::vector<int64_t>& shape) {
   taken_.insert(name);
-  const auto placeholder = [&] { return torch::zeros(shape, torch::TensorOptions().dtype(dtype_).device(device_)); };
+  // A stand-in of the expected shape that owns one element (stride 0), so a config that asks for
+  // huge tensors the file lacks costs no memory; after kMaxProblems the load stops there.
+  const auto placeholder = [&](std::string problem) {
+    problems_.push_back(std::move(problem));
+    if (problems_.size() >= kMaxProblems) finish();
+    return torch::zeros({}, torch::TensorOptions().dtype(dtype_).device(device_)).expand(shape);
+  };
   if (!contains(name)) {
-    problems_.push_back("missing tensor '" + name + "' (expected shape " + shape_text(shape) + ")");
-    return placeholder();
+    return placeholder("missing tensor '" + name + "' (expected shape " + shape_text(shape) + ")");
   }
   const auto stored = raw(name);
   if (stored.sizes() != c10::IntArrayRef(shape)) {
-    problems_.push_back("tensor '" + name + "' has shape " + shape_text(stored.sizes()) + " but the architecture needs " +
-                        shape_text(shape));
-    return placeholder();
+    return placeholder("tensor '" + name + "' has shape " + shape_text(stored.sizes()) + " but the architecture needs " +
+                       shape_text(shape));
   }
   parameter_count_ += stored.numel();
   auto tensor = stored.to(device_, dtype_);
@@ -103,8 +107,10 @@ torch::Tensor Checkpoint::take(const std::string& name, const std::vector<int64_
 
 void Checkpoint::finish() const {
   if (problems_.empty()) return;
+  const bool stopped = problems_.size() >= kMaxProblems;
   std::string message = "checkpoint " + directory_ + " does not fit the architecture (" +
-                        std::to_string(problems_.size()) + " problem" + (problems_.size() == 1 ? "" : "s") + "): ";
+                        std::to_string(problems_.size()) + (stopped ? " or more problems, loading stopped there" : " problem") +
+                        (problems_.size() == 1 || stopped ? "" : "s") + "): ";
   for (size_t i = 0; i < problems_.size(); ++i) message += (i ? "; " : "") + problems_[i];
   throw Error(VLM2VEC_ERR_BAD_MODEL, message);
 }

@@ -44,6 +44,10 @@ class Checkpoint {
   // Throws a VLM2VEC_ERR_BAD_MODEL error naming every missing or mis-shaped tensor.
   void finish() const;
 
+  // take() reports at most this many problems, then throws (a config that does not describe
+  // the file would otherwise build every layer it names).
+  static constexpr size_t kMaxProblems = 64;
+
   // Tensors present in the files that no module took or ignored, sorted.
   std::vector<std::string> unused() const;
 

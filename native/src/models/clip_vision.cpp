@@ -13,7 +13,11 @@ ClipVisionConfig infer_clip_config(const io::Checkpoint& checkpoint, const std::
   const std::string patch = prefix + ".embeddings.patch_embedding.weight";
   const std::string positions = prefix + ".embeddings.position_embedding.weight";
   if (checkpoint.contains(patch) && checkpoint.contains(positions)) {
-    const auto patch_shape = checkpoint.raw(patch).sizes();
+    // A copy: sizes() of the temporary tensor would dangle once the statement ends.
+    const std::vector<int64_t> patch_shape = checkpoint.raw(patch).sizes().vec();
+    if (patch_shape.size() != 4) {
+      throw Error(VLM2VEC_ERR_BAD_MODEL, "tensor '" + patch + "' in " + checkpoint.directory() + " must be 4-D [hidden, channels, patch, patch]");
+    }
     clip.hidden_size = patch_shape[0];
     clip.num_channels = patch_shape[1];
     clip.patch_size = patch_shape[2];

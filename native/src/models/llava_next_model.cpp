@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/config_checks.h"
 #include "models/llama_layer.h"
 
 namespace vlm2vec::models {
@@ -50,6 +51,8 @@ LlavaNextConfig read_llava_next_config(const std::string& directory, const io::C
   t.intermediate_size = io::optional<int64_t>(text, "intermediate_size", mistral ? 14336 : 11008, where);
   t.num_layers = io::optional<int64_t>(text, "num_hidden_layers", 32, where);
   t.num_heads = io::optional<int64_t>(text, "num_attention_heads", 32, where);
+  check_range(where, "hidden_size", t.hidden_size, 1, 1 << 16);
+  check_range(where, "num_attention_heads", t.num_heads, 1, t.hidden_size);
   t.num_kv_heads = io::optional<int64_t>(text, "num_key_value_heads", mistral ? 8 : t.num_heads, where);
   t.head_dim = io::optional<int64_t>(text, "head_dim", t.hidden_size / t.num_heads, where);
   t.rms_norm_eps = io::optional<double>(text, "rms_norm_eps", 1e-6, where);
@@ -64,6 +67,8 @@ LlavaNextConfig read_llava_next_config(const std::string& directory, const io::C
   config.vision = infer_clip_config(checkpoint, names.vision_tower);
   if (json.contains("vision_config")) apply_clip_json(config.vision, json["vision_config"], path + " vision_config");
   config.vision.feature_layer = io::optional<int64_t>(json, "vision_feature_layer", -2, path);
+  check_decoder_config(t, where);
+  check_clip_config(config.vision, path + " vision_config");
   return config;
 }
 

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/config_checks.h"
 #include "models/phi3_layer.h"
 
 namespace vlm2vec::models {
@@ -31,6 +32,7 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
   text.rms_norm_eps = io::optional<double>(json, "rms_norm_eps", 1e-5, path);
   text.rope_theta = io::optional<double>(json, "rope_theta", 10000.0, path);
   config.pad_token_id = io::optional<int64_t>(json, "pad_token_id", 32000, path);
+  check_range(path, "num_attention_heads", text.num_heads, 1, text.hidden_size);
   if (text.hidden_size % text.num_heads != 0) {
     throw Error(VLM2VEC_ERR_BAD_MODEL, path + ": hidden_size is not a multiple of num_attention_heads");
   }
@@ -53,6 +55,8 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
   if (json.contains("img_processor") && json["img_processor"].contains("clip_config")) {
     apply_clip_json(config.vision, json["img_processor"]["clip_config"], path + " img_processor.clip_config");
   }
+  check_decoder_config(text, path);
+  check_clip_config(config.vision, path + " img_processor.clip_config");
   const fs::path preprocessor = fs::path(directory) / "preprocessor_config.json";
   if (fs::exists(preprocessor)) {
     config.num_crops = io::optional<int64_t>(io::read_json_file(preprocessor.string()), "num_crops", 4, preprocessor.string());

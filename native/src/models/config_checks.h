@@ -1,0 +1,23 @@
+// Checks of the sizes a config.json gives, before any of them divides, allocates or builds a
+// layer: a zero head count would be a SIGFPE, a billion layers an out-of-memory kill. Each
+// failure is a VLM2VEC_ERR_BAD_MODEL error naming the file, the key, the allowed range and the value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/clip_vision.h"
+#include "models/decoder.h"
+
+namespace vlm2vec::models {
+
+// value in [minimum, maximum], else an error "where: key = value is out of range [minimum, maximum]".
+void check_range(const std::string& where, const std::string& key, int64_t value, int64_t minimum, int64_t maximum);
+
+// Sizes, ratios (hidden % heads, heads % kv_heads), an even head_dim for rotary, eps > 0.
+void check_decoder_config(const DecoderConfig& config, const std::string& where);
+
+// Sizes, image_size a multiple of patch_size, hidden % heads, the feature layer inside the tower.
+void check_clip_config(const ClipVisionConfig& config, const std::string& where);
+
+}  // namespace vlm2vec::models
