@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Embeds inputs with a loaded model, safely from any number of threads. Callers prepare
@@ -39,6 +40,9 @@ public final class Embedder implements AutoCloseable {
     private final Thread dispatcher;
     // Held by tests to stall the dispatcher between batches (back-pressure, timeouts, shutdown).
     final java.util.concurrent.Semaphore dispatchGate = new java.util.concurrent.Semaphore(1);
+    // Run by the dispatcher before each native call; tests make it throw (an OutOfMemoryError in a batch).
+    volatile Runnable beforeEncode = () -> {};
+    private volatile @Nullable Throwable dispatcherFailure;
     private volatile boolean closed;
 
     Embedder(NativeModel model, InputEncoder encoder, EmbedderOptions options) {
@@ -134,7 +138,25 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
+    // Never dies of a batch: anything a batch throws, OutOfMemoryError included, fails that
+    // batch's callers (run) and the loop goes on; should the loop itself fail, submit() refuses
+    // at once instead of letting callers wait out requestTimeout.
     private void dispatch() {
+        try {
+            dispatchLoop();
+        } catch (Throwable e) {
+            dispatcherFailure = e;
+            Request left;
+            while ((left = queue.poll()) != null) {
+                left.result().completeExceptionally(dispatcherStopped());
+            }
+            if (e instanceof Error error && !(e instanceof OutOfMemoryError)) {
+                throw error;
+            }
+        }
+    }
+
+    private void dispatchLoop() {
         List<Request> batch = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             try {
@@ -179,19 +201,34 @@ public final class Embedder implements AutoCloseable {
             return;
         }
         try {
+            beforeEncode.run();
             List<float[]> embeddings = encode(live.stream().map(Request::input).toList());
             for (int i = 0; i < live.size(); i++) {
                 live.get(i).result().complete(embeddings.get(i));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // One by one, so only the input that fails (or does not fit in memory) fails.
             if (live.size() == 1) {
-                live.get(0).result().completeExceptionally(e);
+                live.get(0).result().completeExceptionally(e instanceof OutOfMemoryError
+                        ? new IllegalStateException("embedding this input ran out of memory (" + e.getMessage()
+                                + "); smaller batches (maxBatchSize) or a larger heap may help", e) : e);
                 return;
             }
             for (Request request : live) {
                 run(List.of(request));
             }
         }
+    }
+
+    /** Whether the embedder serves requests: open, and its dispatcher thread alive. */
+    public boolean healthy() {
+        return !closed && dispatcherFailure == null && dispatcher.isAlive();
+    }
+
+    private RejectedExecutionException dispatcherStopped() {
+        Throwable failure = dispatcherFailure;
+        return new RejectedExecutionException("the embedder's dispatcher stopped"
+                + (failure == null ? "" : ": " + failure) + "; close it and load the model again", failure);
     }
 
     private List<float[]> encode(List<EncodedInput> inputs) {
@@ -217,6 +254,9 @@ public final class Embedder implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw closedException();
+        }
+        if (dispatcherFailure != null || !dispatcher.isAlive()) {
+            throw dispatcherStopped();
         }
     }
 

@@ -21,6 +21,13 @@ import org.jspecify.annotations.Nullable;
 public record Input(@Nullable String instruction, String text, List<RgbImage> images, boolean tagged) {
 
     public Input {
+        // Callers outside @NullMarked code may pass nulls: say which argument, not a bare NullPointerException.
+        if (text == null) {
+            throw new IllegalArgumentException("an input's text is null; pass \"\" for an input without text");
+        }
+        if (images == null || images.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("an input's images are null or contain null; pass an empty list for none");
+        }
         images = List.copyOf(images);
         if (text.isBlank() && images.isEmpty() && (instruction == null || instruction.isBlank())) {
             throw new IllegalArgumentException("an input needs a text, an instruction or an image; this one is empty");

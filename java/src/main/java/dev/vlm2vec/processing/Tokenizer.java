@@ -17,8 +17,16 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 public final class Tokenizer implements AutoCloseable {
 
+    /** Larger tokenizer.json files are refused before parsing (real ones are 2 to 20 MB). */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
     private final HuggingFaceTokenizer tokenizer;
     private final long padId;
+    // Callers tokenise on their own threads; close() frees the native tokenizer only once no call
+    // is inside it (a free during an encode was a SIGSEGV in libtokenizers.so), later calls fail.
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifetime =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean closed;
 
     private Tokenizer(HuggingFaceTokenizer tokenizer, long padId) {
         this.tokenizer = tokenizer;
@@ -31,6 +39,7 @@ public final class Tokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("model directory " + modelDirectory + " has no tokenizer.json");
         }
+        TokenizerFileCheck.check(file, MAX_FILE_BYTES);
         HuggingFaceTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTokenizer.builder()
@@ -66,12 +75,12 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Token ids of {@code text} with the tokenizer's special tokens (BOS). */
     public long[] encode(String text) {
-        return tokenizer.encode(text).getIds();
+        return whileOpen(() -> tokenizer.encode(text).getIds());
     }
 
     /** The id of a single (special) token, e.g. {@code <image>}. */
     public long id(String token) {
-        long id = idOf(tokenizer, token);
+        long id = whileOpen(() -> idOf(tokenizer, token));
         if (id < 0) {
             throw new IllegalArgumentException("'" + token + "' is not a single token of this tokenizer");
         }
@@ -83,11 +92,32 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     public String decode(long[] ids) {
-        return tokenizer.decode(ids, true);
+        return whileOpen(() -> tokenizer.decode(ids, true));
     }
 
+    private <T> T whileOpen(java.util.function.Supplier<T> call) {
+        lifetime.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the tokenizer has been closed (its model or embedder was closed)");
+            }
+            return call.get();
+        } finally {
+            lifetime.readLock().unlock();
+        }
+    }
+
+    /** Frees the native tokenizer after the calls in progress return; later calls throw IllegalStateException. */
     @Override
     public void close() {
-        tokenizer.close();
+        lifetime.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                tokenizer.close();
+            }
+        } finally {
+            lifetime.writeLock().unlock();
+        }
     }
 }
