@@ -29,9 +29,13 @@ final class ImageFlags {
         LlavaNextPadding.parse(llavaPadding);
     }
 
+    @Option(names = "--allow-absolute-paths",
+            description = "Let data files' image paths leave --image-root (absolute paths, ../); refused by default.")
+    private boolean allowAbsolutePaths;
+
     EmbedderOptions applyTo(EmbedderOptions options) {
         check();
         return options.withLlavaPadding(LlavaNextPadding.parse(llavaPadding))
-                .withImages(new ImageOptions(maxImagePixels, exifOrientation));
+                .withImages(new ImageOptions(maxImagePixels, exifOrientation, allowAbsolutePaths));
     }
 }

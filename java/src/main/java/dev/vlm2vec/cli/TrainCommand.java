@@ -209,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<MmebDataset, Path> entry : trainFiles.entrySet()) {
             rows.put(entry.getKey().name(), DatasetFiles.readTrain(entry.getValue()));
         }
-        TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize, homogeneous, seed, root, dataFlags.skipMissing);
+        TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize, homogeneous, seed,
+                dev.vlm2vec.processing.ImageRoot.of(root, embedderOptions.images()), dataFlags.skipMissing);
         err.printf("training on %d pairs from %d dataset(s)%s; %d steps of %d pairs, GradCache chunk %d, lr %s,"
                         + " temperature %s, %s%n", set.size(), rows.size(),
                 set.skipped() > 0 ? " (" + set.skipped() + " skipped for missing images)" : "", steps, batchSize, gcChunk,

@@ -3,6 +3,7 @@ package dev.vlm2vec.data;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.processing.ImageLoader;
 import dev.vlm2vec.processing.ImageOptions;
+import dev.vlm2vec.processing.ImageRoot;
 import dev.vlm2vec.processing.RgbImage;
 import java.nio.file.Path;
 import org.jspecify.annotations.NullMarked;
@@ -23,7 +24,7 @@ public final class MmebInputs {
         if (image == null) {
             return Input.raw(prompt);
         }
-        RgbImage picture = ImageLoader.fromReference(image, imageRoot, options);
+        RgbImage picture = ImageLoader.fromReference(image, ImageRoot.of(imageRoot, options), options);
         if (!prompt.contains(imageTag)) {
             prompt = imageTag + "\n" + prompt;
         }

@@ -7,6 +7,7 @@ import dev.vlm2vec.Input;
 import dev.vlm2vec.data.EvalRow;
 import dev.vlm2vec.data.MmebInputs;
 import dev.vlm2vec.io.AtomicFiles;
+import dev.vlm2vec.processing.ImageRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -136,11 +137,13 @@ public final class MmebEvaluator {
         return embeddings;
     }
 
+    // An image path that leaves the root is an error (ImageRoot), not a missing image to skip.
     private boolean imagesPresent(EvalRow row) {
-        if (row.queryImage() != null && !Files.isRegularFile(imageRoot.resolve(row.queryImage()))) {
+        ImageRoot root = ImageRoot.of(imageRoot, embedder.options().images());
+        if (row.queryImage() != null && !Files.isRegularFile(root.resolve(row.queryImage()))) {
             return false;
         }
-        return row.targetImages().stream().filter(Objects::nonNull).allMatch(p -> Files.isRegularFile(imageRoot.resolve(p)));
+        return row.targetImages().stream().filter(Objects::nonNull).allMatch(p -> Files.isRegularFile(root.resolve(p)));
     }
 
     private float[] embed(List<Item> items, int dim, java.util.function.IntConsumer progress) {

@@ -48,8 +48,17 @@ public final class ImageLoader {
     }
 
     public static RgbImage load(Path file, ImageOptions options) {
+        // Only regular files, of a bounded size: a FIFO would block forever, /dev/zero never end.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ImageDecodingException("image file " + file + " is not a regular file", null);
+        }
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ImageDecodingException("image file " + file + " is " + size + " bytes, more than the "
+                        + MAX_FILE_BYTES + " an image may have", null);
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ImageDecodingException("image file " + file + " does not exist", e);
@@ -210,6 +219,9 @@ public final class ImageLoader {
         return missing;
     }
 
+    /** The largest image file read (1 GiB): larger is no image a model could take. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
     /** {@code data:image/png;base64,....} */
     public static RgbImage fromDataUrl(String url) {
         return fromDataUrl(url, ImageOptions.defaults());
@@ -235,7 +247,7 @@ public final class ImageLoader {
      * {@code base}. {@code http(s)://} URLs are refused (vlm2vec never fetches over the network:
      * a fetch would need timeouts, size caps and trust decisions that belong to the caller).
      */
-    public static RgbImage fromReference(String reference, Path base, ImageOptions options) {
+    public static RgbImage fromReference(String reference, ImageRoot base, ImageOptions options) {
         if (reference.startsWith("data:")) {
             return fromDataUrl(reference, options);
         }
@@ -245,6 +257,11 @@ public final class ImageLoader {
                     + " give its path, or pass it inline as a data: URL", null);
         }
         return load(base.resolve(reference), options);
+    }
+
+    /** As {@link #fromReference(String, ImageRoot, ImageOptions)}, paths resolved against {@code base} with no confinement. */
+    public static RgbImage fromReference(String reference, Path base, ImageOptions options) {
+        return fromReference(reference, new ImageRoot(base, true), options);
     }
 
     /** The RGB values of a decoded image, by the same rules as files (alpha dropped, gray copied). */

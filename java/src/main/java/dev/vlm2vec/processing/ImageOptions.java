@@ -11,9 +11,12 @@ import org.jspecify.annotations.NullMarked;
  * @param applyExifOrientation turn images upright by their EXIF orientation (JPEG, PNG and
  *     WebP alike). Off by default, because the reference processors do not, so checkpoints
  *     were trained and evaluated on images as stored.
+ * @param allowPathsOutsideRoot let data files' image paths leave their image root (absolute
+ *     paths, {@code ../}); off by default, so a data set cannot make vlm2vec read files elsewhere
+ *     ({@link ImageRoot})
  */
 @NullMarked
-public record ImageOptions(long maxPixels, boolean applyExifOrientation) {
+public record ImageOptions(long maxPixels, boolean applyExifOrientation, boolean allowPathsOutsideRoot) {
 
     /** Pillow's {@code Image.MAX_IMAGE_PIXELS}: 1024 * 1024 * 1024 / 4 / 3. */
     public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
@@ -25,14 +28,18 @@ public record ImageOptions(long maxPixels, boolean applyExifOrientation) {
     }
 
     public static ImageOptions defaults() {
-        return new ImageOptions(DEFAULT_MAX_PIXELS, false);
+        return new ImageOptions(DEFAULT_MAX_PIXELS, false, false);
     }
 
     public ImageOptions withMaxPixels(long value) {
-        return new ImageOptions(value, applyExifOrientation);
+        return new ImageOptions(value, applyExifOrientation, allowPathsOutsideRoot);
     }
 
     public ImageOptions withExifOrientation(boolean value) {
-        return new ImageOptions(maxPixels, value);
+        return new ImageOptions(maxPixels, value, allowPathsOutsideRoot);
+    }
+
+    public ImageOptions withPathsOutsideRoot(boolean value) {
+        return new ImageOptions(maxPixels, applyExifOrientation, value);
     }
 }

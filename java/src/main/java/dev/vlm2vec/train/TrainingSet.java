@@ -1,6 +1,7 @@
 package dev.vlm2vec.train;
 
 import dev.vlm2vec.data.TrainRow;
+import dev.vlm2vec.processing.ImageRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class TrainingSet {
      *     missing are dropped and counted, otherwise loading fails later naming the file
      */
     public static TrainingSet mix(Map<String, List<TrainRow>> byDataset, int maxPerDataset, int batchSize,
-            boolean homogeneous, long seed, Path imageRoot, boolean skipMissing) {
+            boolean homogeneous, long seed, ImageRoot imageRoot, boolean skipMissing) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -91,7 +92,7 @@ public final class TrainingSet {
         return skipped;
     }
 
-    private static boolean imagesPresent(TrainRow row, Path root) {
+    private static boolean imagesPresent(TrainRow row, ImageRoot root) {
         return Stream.of(row.queryImage(), row.positiveImage(), row.negativeImage()).filter(Objects::nonNull)
                 .allMatch(p -> Files.isRegularFile(root.resolve(p)));
     }

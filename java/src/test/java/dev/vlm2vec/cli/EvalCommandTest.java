@@ -230,6 +230,28 @@ class EvalCommandTest {
                 "--output", directory.resolve("out3").toString(), "--skip-missing", "--global");
         assertEquals(0, global.exitCode(), global.err());
         assertTrue(global.err().contains("VOC2007: Precision@1 "), global.err());
+        // Image paths stay under --image-root: an escape is refused before anything is opened (so it
+        // cannot probe files elsewhere), unless --allow-absolute-paths; a FIFO is refused, not read forever.
+        Path outside = Files.createDirectories(directory.resolve("escape"));
+        Files.writeString(outside.resolve("VOC2007.jsonl"), "{\"qry_text\": \"<|image_1|>\\nIdentify\\n\","
+                + " \"qry_img_path\": \"../data/images/shape_0.png\", \"tgt_text\": [\"red\", \"blue\"],"
+                + " \"tgt_img_path\": [\"\", \"\"]}");
+        CliRun escape = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", outside.toString(),
+                "--output", directory.resolve("out4").toString());
+        assertEquals(1, escape.exitCode());
+        assertTrue(escape.err().contains("image path '../data/images/shape_0.png' leaves the image root " + outside),
+                escape.err());
+        CliRun allowed = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", outside.toString(),
+                "--output", directory.resolve("out5").toString(), "--allow-absolute-paths");
+        assertEquals(0, allowed.exitCode(), allowed.err());
+        Path fifo = outside.resolve("fifo.png");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Files.writeString(outside.resolve("VOC2007.jsonl"), "{\"qry_text\": \"<|image_1|>\\nIdentify\\n\","
+                + " \"qry_img_path\": \"fifo.png\", \"tgt_text\": [\"red\", \"blue\"], \"tgt_img_path\": [\"\", \"\"]}");
+        CliRun pipe = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", outside.toString(),
+                "--output", directory.resolve("out6").toString());
+        assertEquals(1, pipe.exitCode());
+        assertTrue(pipe.err().contains("image file " + fifo + " is not a regular file"), pipe.err());
         CliRun unknown = CliRun.of("eval", "--model", directory.resolve("model").toString(), "--data", data.toString(),
                 "--datasets", "ImageNet");
         assertEquals(1, unknown.exitCode());

@@ -202,18 +202,17 @@ class TrainCommandTest {
         ObjectMapper json = new ObjectMapper();
         StringBuilder pairs = new StringBuilder();
         for (var row : dev.vlm2vec.data.MmebParquet.readTrain(mini.resolve("train/MINI-ShapeClass/*.parquet"))) {
-            pairs.append(json.createObjectNode().put("qry", row.query()).put("qry_image_path", "../mini/train/" + row.queryImage())
+            pairs.append(json.createObjectNode().put("qry", row.query()).put("qry_image_path", row.queryImage())
                     .put("pos_text", row.positiveText()).put("pos_image_path", "").toString()).append('\n');
         }
         Path pairsFile = Files.writeString(own.resolve("my_pairs.jsonl"), pairs);
+        // Image paths must stay under their root: the images are linked in (links inside the root are followed).
+        Files.createSymbolicLink(own.resolve("images"), mini.resolve("train/images"));
         Path ownEval = Files.createDirectories(directory.resolve("own-eval"));
-        List<dev.vlm2vec.data.EvalRow> evalRows = new ArrayList<>();
-        for (var row : dev.vlm2vec.data.MmebParquet.readEval(mini.resolve("eval/MINI-ShapeClass/*.parquet"))) {
-            evalRows.add(new dev.vlm2vec.data.EvalRow(row.queryText(), "../mini/eval/" + row.queryImage(), row.targetTexts(),
-                    row.targetImages()));
-        }
         // Eval images resolve against the eval set's folder; --image-root is the training data's.
-        dev.vlm2vec.data.MmebParquet.writeEval(ownEval.resolve("MyShapes.parquet"), evalRows);
+        Files.createSymbolicLink(ownEval.resolve("images"), mini.resolve("eval/images"));
+        dev.vlm2vec.data.MmebParquet.writeEval(ownEval.resolve("MyShapes.parquet"),
+                dev.vlm2vec.data.MmebParquet.readEval(mini.resolve("eval/MINI-ShapeClass/*.parquet")));
         Path output = directory.resolve("run");
         String[] common = {"train", "--model", model(directory), "--data", pairsFile.toString(), "--image-root",
             own.toString(), "--eval-data", ownEval.toString(), "--output", output.toString(), "--batch-size", "4",
