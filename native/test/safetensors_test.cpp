@@ -121,6 +121,34 @@ TEST(Safetensors, DamagedFilesFailWithTheirPath) {
   EXPECT_NE(open_error(dir.path() / "absent.safetensors").find("cannot open"), std::string::npos);
 }
 
+// The format's rules exactly: the byte count of a shape may not overflow (shape [2^62] F32 with
+// offsets [0, 0] passed, left to libtorch), the tensors tile the data section from 0 without gaps
+// or trailing bytes, and shapes and offsets are whole numbers.
+TEST(Safetensors, TheValidatorFollowsTheFormatExactly) {
+  vlm2vec::testing::TemporaryDirectory dir;
+  const auto write_and_open = [&](const std::string& name, const std::string& header, size_t data_bytes) {
+    const auto path = dir.path() / name;
+    write_raw(path, header, data_bytes);
+    return open_error(path);
+  };
+  EXPECT_NE(write_and_open("overflow.safetensors", R"({"w": {"dtype": "F32", "shape": [4611686018427387904],
+      "data_offsets": [0, 0]}})", 0).find("has an overflowing shape"), std::string::npos);
+  EXPECT_NE(write_and_open("gap.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+      "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}})", 12).find("gap at bytes [4, 8)"), std::string::npos);
+  EXPECT_NE(write_and_open("first.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})", 8)
+                .find("gap at bytes [0, 4)"), std::string::npos);
+  EXPECT_NE(write_and_open("trailing.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})", 9)
+                .find("5 trailing bytes after the last tensor"), std::string::npos);
+  EXPECT_NE(write_and_open("float.safetensors", R"({"a": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}})", 4)
+                .find("shape must hold whole numbers"), std::string::npos);
+  EXPECT_NE(write_and_open("floatoffset.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4.0]}})",
+                           4).find("data_offsets must hold whole numbers"), std::string::npos);
+  EXPECT_NE(write_and_open("negative.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [-4, 0]}})",
+                           4).find("data_offsets must not be negative"), std::string::npos);
+  EXPECT_EQ(write_and_open("exact.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+      "b": {"dtype": "F16", "shape": [0], "data_offsets": [4, 4]}})", 4), "no error");
+}
+
 TEST(AtomicFile, AnUncommittedWriteLeavesNothing) {
   vlm2vec::testing::TemporaryDirectory dir;
   const auto path = dir.path() / "config.json";

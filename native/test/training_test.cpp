@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -360,6 +361,24 @@ TEST(ModelWriter, MergedModelDirectoryEncodesLikeBasePlusAdapter) {
   // The source directory is untouched.
   auto base = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
   EXPECT_GT((base->encode(batch, true) - adapted).abs().max().item<double>(), 1e-4);
+
+  // Past the shard size the model is written as Hugging Face shards with their index, and
+  // loads the same (a merged 7B fp32 model in one 30 GB file could not be reopened here).
+  const auto sharded_dir = (dir.path() / "sharded").string();
+  vlm2vec::training::save_model_directory(*model, sharded_dir, 64 * 1024);
+  EXPECT_FALSE(std::filesystem::exists(sharded_dir + "/model.safetensors"));
+  const auto index = nlohmann::json::parse(std::ifstream(sharded_dir + "/model.safetensors.index.json"));
+  std::set<std::string> files;
+  for (const auto& [name, file] : index.at("weight_map").items()) files.insert(file.get<std::string>());
+  EXPECT_GT(files.size(), 2u);
+  for (const auto& file : files) {
+    EXPECT_TRUE(std::filesystem::exists(sharded_dir + "/" + file)) << file;
+    EXPECT_LE(std::filesystem::file_size(sharded_dir + "/" + file), 2 * 64 * 1024 + 65536u) << file;
+  }
+  EXPECT_NE(files.count("model-00001-of-" + std::string(5 - std::to_string(files.size()).size(), '0') +
+                        std::to_string(files.size()) + ".safetensors"), 0u);
+  auto sharded = vlm2vec::models::load_model(sharded_dir, torch::kFloat32, torch::kCPU);
+  EXPECT_TRUE(torch::equal(sharded->encode(batch, true), merged->encode(batch, true)));
 }
 
 TEST(Trainer, FullFineTuningSavesAModelDirectoryAndResumesExactly) {

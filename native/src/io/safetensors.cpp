@@ -68,7 +68,10 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
     ::close(fd);
     throw io_error(path, "not a safetensors file: " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
   }
-  void* mapping = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  // Private and writable (weights are views of the file and merges write into them,
+  // copy-on-write), but with no swap reserved up front: a 30 GB file must open on a machine with
+  // less memory than that, only the pages written are ever charged.
+  void* mapping = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, fd, 0);
   const int saved = errno;
   ::close(fd);
   if (mapping == MAP_FAILED) throw io_error(path, std::string("cannot map: ") + std::strerror(saved));
@@ -116,9 +119,22 @@ void SafetensorsFile::parse_header() {
     }
     TensorEntry entry;
     entry.name = name;
+    // Whole numbers only: nlohmann would quietly truncate 2.5 to 2.
+    const auto whole_numbers = [&](const nlohmann::json& list, const char* key) {
+      if (!list.is_array()) throw io_error(path_, where + ": " + key + " must be a list");
+      for (const auto& number : list) {
+        if (!number.is_number_integer()) throw io_error(path_, where + ": " + key + " must hold whole numbers");
+      }
+    };
     try {
+      if (!value.at("dtype").is_string()) throw io_error(path_, where + ": dtype must be a string");
       entry.dtype = dtype_from_safetensors(value.at("dtype").get<std::string>());
+      whole_numbers(value.at("shape"), "shape");
+      whole_numbers(value.at("data_offsets"), "data_offsets");
       entry.shape = value.at("shape").get<std::vector<int64_t>>();
+      for (const auto& offset : value.at("data_offsets")) {
+        if (offset.get<int64_t>() < 0) throw io_error(path_, where + ": data_offsets must not be negative");
+      }
       const auto offsets = value.at("data_offsets").get<std::vector<uint64_t>>();
       if (offsets.size() != 2) throw io_error(path_, where + ": data_offsets must hold two numbers");
       entry.begin = offsets[0];
@@ -136,7 +152,11 @@ void SafetensorsFile::parse_header() {
       }
       elements *= static_cast<uint64_t>(dim);
     }
-    const uint64_t expected_bytes = elements * c10::elementSize(entry.dtype);
+    const uint64_t element_size = c10::elementSize(entry.dtype);
+    if (elements > std::numeric_limits<uint64_t>::max() / element_size) {
+      throw io_error(path_, where + " has an overflowing shape (its byte count does not fit in 64 bits)");
+    }
+    const uint64_t expected_bytes = elements * element_size;
     if (entry.end < entry.begin || entry.end - entry.begin != expected_bytes) {
       throw io_error(path_, where + ": its byte range [" + std::to_string(entry.begin) + ", " + std::to_string(entry.end) +
                                 ") does not hold the " + std::to_string(expected_bytes) + " bytes its shape and dtype need");
@@ -148,9 +168,21 @@ void SafetensorsFile::parse_header() {
     ranges.emplace_back(entry.begin, entry.end);
     entries_.emplace(name, std::move(entry));
   }
+  // The format's rule: the tensors tile the data section exactly, from byte 0, without gaps,
+  // overlaps or trailing bytes.
   std::sort(ranges.begin(), ranges.end());
-  for (size_t i = 1; i < ranges.size(); ++i) {
-    if (ranges[i].first < ranges[i - 1].second) throw io_error(path_, "two tensors overlap in the data section");
+  uint64_t covered = 0;
+  for (const auto& [begin, end] : ranges) {
+    if (begin < covered) throw io_error(path_, "two tensors overlap in the data section");
+    if (begin > covered) {
+      throw io_error(path_, "the data section has a gap at bytes [" + std::to_string(covered) + ", " +
+                                std::to_string(begin) + ") that no tensor covers");
+    }
+    covered = end;
+  }
+  if (covered != data_size) {
+    throw io_error(path_, "the data section has " + std::to_string(data_size - covered) +
+                              " trailing bytes after the last tensor (truncated write or not a safetensors file)");
   }
 }
 

@@ -1,6 +1,8 @@
 #include "training/model_writer.h"
 
+#include <cstdio>
 #include <map>
+#include <vector>
 
 #include "common/error.h"
 #include "io/checkpoint.h"
@@ -34,7 +36,7 @@ void set_torch_dtype(nlohmann::json& config, const char* name) {
 
 }  // namespace
 
-void save_model_directory(const models::EmbeddingModel& model, const std::string& out_dir) {
+void save_model_directory(const models::EmbeddingModel& model, const std::string& out_dir, uint64_t max_shard_bytes) {
   const std::string source = model.source_directory();
   check_argument(!source.empty(), "the model does not know the directory it was loaded from");
   check_argument(!io::same_file(out_dir, source),
@@ -46,14 +48,47 @@ void save_model_directory(const models::EmbeddingModel& model, const std::string
     // One dtype for every tensor, the model's: tensors it does not use (kept from the source)
     // are cast too, so a bf16 base merged in bf16 is all bf16 and config.json says so.
     const torch::ScalarType dtype = model.info().dtype;
-    std::map<std::string, torch::Tensor> tensors;
-    for (const auto& name : stored.names()) {
+    const auto written = [&](const std::string& name) {
       const auto original = stored.raw(name);
       const auto current = model.weights().find(name);
       const auto tensor = current == model.weights().end() ? original : current->second.detach().to(torch::kCPU);
-      tensors[name] = tensor.is_floating_point() ? tensor.to(dtype).contiguous() : tensor.contiguous();
+      return tensor.is_floating_point() ? tensor.to(dtype).contiguous() : tensor.contiguous();
+    };
+    // Shards of at most max_shard_bytes (one tensor larger than that is a shard of its own), each
+    // converted and written before the next, so a 7B model is never held twice in memory.
+    std::vector<std::vector<std::string>> shards(1);
+    uint64_t shard_bytes = 0, total_bytes = 0;
+    for (const auto& name : stored.names()) {
+      const auto raw = stored.raw(name);
+      const uint64_t bytes = static_cast<uint64_t>(raw.numel()) *
+                             c10::elementSize(raw.is_floating_point() ? dtype : raw.scalar_type());
+      if (!shards.back().empty() && shard_bytes + bytes > max_shard_bytes) {
+        shards.emplace_back();
+        shard_bytes = 0;
+      }
+      shards.back().push_back(name);
+      shard_bytes += bytes;
+      total_bytes += bytes;
     }
-    io::write_safetensors(building + "/model.safetensors", tensors, {{"format", "pt"}});
+    if (shards.size() == 1) {
+      std::map<std::string, torch::Tensor> tensors;
+      for (const auto& name : shards[0]) tensors[name] = written(name);
+      io::write_safetensors(building + "/model.safetensors", tensors, {{"format", "pt"}});
+    } else {
+      nlohmann::json weight_map = nlohmann::json::object();
+      for (size_t i = 0; i < shards.size(); ++i) {
+        char file[64];
+        std::snprintf(file, sizeof file, "model-%05zu-of-%05zu.safetensors", i + 1, shards.size());
+        std::map<std::string, torch::Tensor> tensors;
+        for (const auto& name : shards[i]) {
+          tensors[name] = written(name);
+          weight_map[name] = file;
+        }
+        io::write_safetensors(building + "/" + file, tensors, {{"format", "pt"}});
+      }
+      const nlohmann::json index = {{"metadata", {{"total_size", total_bytes}}}, {"weight_map", weight_map}};
+      io::write_text_file(building + "/model.safetensors.index.json", index.dump(2) + "\n");
+    }
     for (const auto& name : io::regular_files(source)) {
       const bool weights = (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0) ||
                            name == "model.safetensors.index.json";
