@@ -108,6 +108,7 @@ public final class Vlm2Vec {
         JsonNode preprocessor = Files.isRegularFile(preprocessorFile) ? readJson(preprocessorFile) : config;
         Normalization normalization = new Normalization(floats(preprocessor.get("image_mean"), Normalization.CLIP.mean()),
                 floats(preprocessor.get("image_std"), Normalization.CLIP.std()));
+        checkPreprocessor(preprocessorFile, preprocessor, normalization, numCrops);
         int imageSize = (int) model.info().imageSize();
         return switch (modelType) {
             case "phi3_v" -> new Phi3VInputEncoder(Tokenizer.load(directory, config.path("pad_token_id").asLong(32000)),
@@ -139,6 +140,21 @@ public final class Vlm2Vec {
         JsonNode version = config.hasNonNull("transformers_version") ? config.get("transformers_version")
                 : preprocessor.get("transformers_version");
         return LlavaNextPadding.forVersion(version == null || !version.isTextual() ? null : version.asText());
+    }
+
+    // Values that would hang (a billion crops) or poison every pixel (std 0: infinities) are refused by name.
+    private static void checkPreprocessor(Path file, JsonNode preprocessor, Normalization normalization, int numCrops) {
+        JsonNode crops = preprocessor.get("num_crops");
+        if (numCrops == 0 && crops != null && !(crops.canConvertToInt() && crops.asInt() >= 1 && crops.asInt() <= 64)) {
+            throw new IllegalArgumentException(file + ": num_crops must be a whole number in [1, 64], not " + crops);
+        }
+        for (int c = 0; c < 3; c++) {
+            float mean = normalization.mean()[c], std = normalization.std()[c];
+            if (!Float.isFinite(mean) || !Float.isFinite(std) || !(std > 0)) {
+                throw new IllegalArgumentException(file + ": image_mean must be finite and image_std finite and > 0, not "
+                        + preprocessor.get("image_mean") + " / " + preprocessor.get("image_std"));
+            }
+        }
     }
 
     private static float[] floats(JsonNode array, float[] fallback) {

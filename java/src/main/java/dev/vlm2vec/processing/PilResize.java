@@ -55,7 +55,11 @@ public final class PilResize {
 
     public static RgbImage resize(RgbImage image, int width, int height, Filter filter) {
         if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("cannot resize to " + width + "x" + height);
+            // The processors size by aspect ratio: an extreme one (e.g. 1 x 5000 pixels) rounds a side to 0,
+            // as in the reference processors, which fail the same way.
+            throw new IllegalArgumentException("an image of " + image.width() + "x" + image.height() + " pixels is too"
+                    + " elongated for the model's image processor (it would be resized to " + width + "x" + height
+                    + "); crop or pad it to a less extreme aspect ratio");
         }
         if (width == image.width() && height == image.height()) {
             return image;  // Pillow returns a copy unchanged

@@ -50,6 +50,10 @@ public final class Tokenizer implements AutoCloseable {
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load " + file, e);
+        } catch (RuntimeException e) {
+            // The library reports a file it cannot parse (a bad field, a token missing from the
+            // vocabulary) as a bare RuntimeException without the file.
+            throw new IllegalArgumentException(file + " cannot be loaded by the tokenizers library: " + e.getMessage(), e);
         }
         long padId = fallbackPadId;
         Path config = modelDirectory.resolve("tokenizer_config.json");
