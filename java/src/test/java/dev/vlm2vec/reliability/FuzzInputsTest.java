@@ -13,12 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * 2,000 seeded mutated inputs through the Java API in a child JVM ({@link FuzzInputs}): no
  * crash (the exit code, and no hs_err file), no hang (per input), every failure typed and
- * naming its file. A different seed per run would find more; CI keeps one so a failure repeats.
+ * naming its file. CI keeps one seed so a failure repeats; a longer campaign:
+ * {@code mvn -pl java test -Dtest=FuzzInputsTest -Dvlm2vec.fuzz.count=100000 -Dvlm2vec.fuzz.seed=7}.
  */
 class FuzzInputsTest {
 
     @Test
     void mutatedUserFilesNeverCrashHangOrFailUnnamed(@TempDir Path directory) throws Exception {
+        String count = System.getProperty("vlm2vec.fuzz.count", "2000");
+        String seed = System.getProperty("vlm2vec.fuzz.seed", "20261201");
         Path errorFile = directory.resolve("hs_err.log");
         Path log = directory.resolve("fuzz.log");
         Process process = new ProcessBuilder(List.of(
@@ -26,9 +29,9 @@ class FuzzInputsTest {
                 "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:ErrorFile=" + errorFile,
                 "-Dvlm2vec.library.path=" + System.getProperty("vlm2vec.test.nativeBuildDir"),
                 "-cp", System.getProperty("java.class.path"), FuzzInputs.class.getName(),
-                Files.createDirectories(directory.resolve("work")).toString(), "20261201", "2000"))
+                Files.createDirectories(directory.resolve("work")).toString(), seed, count))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = process.waitFor(15, TimeUnit.MINUTES);
+        boolean finished = process.waitFor(Math.max(15, Long.parseLong(count) / 100), TimeUnit.MINUTES);
         if (!finished) {
             process.destroyForcibly();
         }
@@ -36,6 +39,6 @@ class FuzzInputsTest {
         assertTrue(finished, "the fuzz run did not finish:\n" + output);
         assertTrue(!Files.exists(errorFile), "the JVM crashed:\n" + output);
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains("fuzz: 2000 inputs") && output.contains(", 0 unexpected"), output);
+        assertTrue(output.contains("fuzz: " + count + " inputs") && output.contains(", 0 unexpected"), output);
     }
 }
