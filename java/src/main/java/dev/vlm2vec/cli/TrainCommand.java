@@ -368,7 +368,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         err.println("replacing the run in " + output + (overwrite ? " (--overwrite)" : " (an earlier demo run)"));
         for (String name : present) {
-            if (RUN_FILES.contains(name) || name.matches("checkpoint-\\d+(\\.partial|\\.old)?") || name.startsWith("eval-")) {
+            if (RUN_FILES.contains(name) || name.matches("checkpoint-\\d+(\\.partial|\\.old|\\.removing)?") || name.startsWith("eval-")) {
                 FileTrees.deleteRecursively(output.resolve(name));
             }
         }

@@ -233,7 +233,11 @@ public final class TrainingRun {
                     && Files.isDirectory(p)).sorted((a, b) -> Long.compare(stepOf(b), stepOf(a))).toList();
             for (Path old : checkpoints.subList(Math.min(settings.saveTotalLimit(), checkpoints.size()), checkpoints.size())) {
                 if (!old.equals(newest)) {
-                    FileTrees.deleteRecursively(old);
+                    // Renamed first (atomic), so a kill during the removal leaves no half checkpoint-N behind.
+                    Path doomed = old.resolveSibling(old.getFileName() + ".removing");
+                    FileTrees.deleteRecursively(doomed);
+                    Files.move(old, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    FileTrees.deleteRecursively(doomed);
                 }
             }
         } catch (IOException e) {
