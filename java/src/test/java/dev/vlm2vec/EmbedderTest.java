@@ -99,6 +99,38 @@ class EmbedderTest {
         }
     }
 
+    /** 64 callers at once, each in its own order, so every batch mixes callers: no cross-talk. */
+    @Test
+    void sixtyFourThreadsGetNoOneElsesEmbedding() throws Exception {
+        try (Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults().withBatching(16,
+                Duration.ofMillis(2), 256))) {
+            List<float[]> alone = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                alone.add(embedder.embed(request(i)));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(64);
+            try {
+                List<Future<?>> callers = new ArrayList<>();
+                for (int t = 0; t < 64; t++) {
+                    int offset = t * 7;
+                    callers.add(pool.submit(() -> {
+                        for (int k = 0; k < 20; k++) {
+                            int i = (offset + k) % 40;
+                            float[] got = embedder.embed(request(i));
+                            assertTrue(maxDiff(alone.get(i), got) <= 1e-5, "request " + i + " got another's embedding");
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> caller : callers) {
+                    caller.get(300, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void badInputsFailOnlyTheirCaller() {
         try (Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults())) {
