@@ -175,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
         long started = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        boolean demo = modelFlags.model == null && dataFlags.data == null;
+        boolean demo = isDemo();
         if (modelFlags.model == null && dataFlags.data != null) {
             throw new IllegalArgumentException("--data needs --model DIR (the base model to train); only the demo (neither"
                     + " flag) trains a tiny random model");
@@ -337,6 +337,11 @@ final class TrainCommand implements Callable<Integer> {
         modelFlags.checkModel();
     }
 
+    /** Neither --model nor --data: the tiny demo on MMEB-mini. */
+    private boolean isDemo() {
+        return modelFlags.model == null && dataFlags.data == null;
+    }
+
     private boolean given(String flag) {
         return spec.commandLine().getParseResult().hasMatchedOption(flag);
     }
@@ -440,7 +445,7 @@ final class TrainCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ObjectNode node = json.createObjectNode();
         node.put("model", base.toAbsolutePath().normalize().toString());
-        node.put(DEMO_KEY, modelFlags.model == null && dataFlags.data == null);
+        node.put(DEMO_KEY, isDemo());
         node.put(VERSION_KEY, dev.vlm2vec.ProjectVersion.get());
         // Options are bound to this command's fields, so values changed since parsing (defaults
         // fitted to the run, adapter settings taken from a checkpoint) are what is recorded.
