@@ -193,6 +193,26 @@ TEST(ConfigChecks, ConfigSizesCannotExhaustTheHost) {
   EXPECT_LT(peak_rss_kb() - before, 1024L * 1024) << "kB of peak RSS growth";
 }
 
+// Found by the config fuzzer (native/fuzz): nlohmann casts a float to an integer key
+// unchecked, undefined behaviour for 5.6e57 (UBSan) and a quiet 2 for 2.5. Now both are named.
+// And an error raised where the file is not known (a rope check, libtorch) still names the model.
+TEST(ConfigChecks, IntegerKeysTakeWholeNumbersAndEveryErrorNamesTheModel) {
+  TemporaryDirectory dir;
+  const auto model = vlm2vec::testing::write_tiny_phi3v(dir.path(), 9);
+  edit_config(model, [](nlohmann::json& c) { c["hidden_size"] = 5.6e57; });
+  EXPECT_NE(load_error(model).find("key 'hidden_size' must hold whole numbers, got 5.6e+57"), std::string::npos)
+      << load_error(model);
+  edit_config(model, [](nlohmann::json& c) { c["hidden_size"] = 2.5; });
+  EXPECT_NE(load_error(model).find("key 'hidden_size' must hold whole numbers, got 2.5"), std::string::npos);
+  edit_config(model, [](nlohmann::json& c) {
+    c["hidden_size"] = 64.0;  // a whole number written as a float is read as it means
+    c["rope_scaling"]["short_factor"] = std::vector<double>{1.0, 1.0};
+  });
+  const auto message = load_error(model);
+  EXPECT_EQ(message.rfind("model " + model.string() + ": ", 0), 0u) << message;
+  EXPECT_NE(message.find("short and long factors"), std::string::npos) << message;
+}
+
 TEST(InitTiny, SameSeedSameBytesOtherSeedOtherWeights) {
   TemporaryDirectory a, b, c;
   const auto first = vlm2vec::testing::write_tiny_phi3v(a.path(), 7);

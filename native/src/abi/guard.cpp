@@ -12,11 +12,6 @@ namespace {
 // One message per thread, so concurrent callers never read each other's failures.
 thread_local std::string last_error_message;
 
-bool mentions_out_of_memory(const std::string& message) {
-  return message.find("out of memory") != std::string::npos ||
-         message.find("DefaultCPUAllocator: can't allocate memory") != std::string::npos;
-}
-
 }  // namespace
 
 int32_t fail(vlm2vec_status status, const std::string& message) noexcept {

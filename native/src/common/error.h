@@ -20,6 +20,13 @@ class Error : public std::runtime_error {
   vlm2vec_status status_;
 };
 
+// libtorch reports a failed allocation as a plain c10::Error (CPU) or c10::OutOfMemoryError
+// (CUDA); both say so in the message.
+inline bool mentions_out_of_memory(const std::string& message) {
+  return message.find("out of memory") != std::string::npos ||
+         message.find("DefaultCPUAllocator: can't allocate memory") != std::string::npos;
+}
+
 inline void check_argument(bool ok, const std::string& message) {
   if (!ok) throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, message);
 }

@@ -37,7 +37,10 @@ void check_dtype_runs_on(torch::ScalarType dtype, torch::Device device) {
 
 }  // namespace
 
-std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::ScalarType dtype, torch::Device device) {
+namespace {
+
+std::unique_ptr<EmbeddingModel> load_model_unnamed(const std::string& directory, torch::ScalarType dtype,
+                                                   torch::Device device) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(directory)) throw Error(VLM2VEC_ERR_IO, "model directory " + directory + " does not exist");
   check_dtype_runs_on(dtype, device);
@@ -67,6 +70,23 @@ std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::
   // Inference mode until a trainer switches it: adapter dropout must be off when encoding.
   if (auto* module = dynamic_cast<torch::nn::Module*>(model.get())) module->eval();
   return model;
+}
+
+}  // namespace
+
+std::unique_ptr<EmbeddingModel> load_model(const std::string& directory, torch::ScalarType dtype, torch::Device device) {
+  // Every failure names the model: most checks name their file already, but a shape check
+  // deep in a layer, or libtorch itself, cannot know which model it is loading.
+  try {
+    return load_model_unnamed(directory, dtype, device);
+  } catch (const Error& e) {
+    if (std::string(e.what()).find(directory) != std::string::npos) throw;
+    throw Error(e.status(), "model " + directory + ": " + e.what());
+  } catch (const c10::Error& e) {
+    const std::string message = e.what_without_backtrace();
+    throw Error(mentions_out_of_memory(message) ? VLM2VEC_ERR_OUT_OF_MEMORY : VLM2VEC_ERR_BAD_MODEL,
+                "model " + directory + " cannot be loaded: " + message);
+  }
 }
 
 }  // namespace vlm2vec::models
