@@ -21,6 +21,7 @@ public final class Tokenizer implements AutoCloseable {
     public static final long MAX_FILE_BYTES = 64L << 20;
 
     private final HuggingFaceTokenizer tokenizer;
+    private final Path file;
     private final long padId;
     // Callers tokenise on their own threads; close() frees the native tokenizer only once no call
     // is inside it (a free during an encode was a SIGSEGV in libtokenizers.so), later calls fail.
@@ -28,8 +29,9 @@ public final class Tokenizer implements AutoCloseable {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private boolean closed;
 
-    private Tokenizer(HuggingFaceTokenizer tokenizer, long padId) {
+    private Tokenizer(HuggingFaceTokenizer tokenizer, Path file, long padId) {
         this.tokenizer = tokenizer;
+        this.file = file;
         this.padId = padId;
     }
 
@@ -51,9 +53,7 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load " + file, e);
         } catch (RuntimeException e) {
-            // The library reports a file it cannot parse (a bad field, a token missing from the
-            // vocabulary) as a bare RuntimeException without the file.
-            throw new IllegalArgumentException(file + " cannot be loaded by the tokenizers library: " + e.getMessage(), e);
+            throw named(file, e);
         }
         long padId = fallbackPadId;
         Path config = modelDirectory.resolve("tokenizer_config.json");
@@ -67,9 +67,21 @@ public final class Tokenizer implements AutoCloseable {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + config, e);
+            } catch (RuntimeException e) {
+                throw named(file, e);
             }
         }
-        return new Tokenizer(tokenizer, padId);
+        return new Tokenizer(tokenizer, file, padId);
+    }
+
+    // The library reports a file it cannot parse (a bad field), or one that loads but cannot
+    // encode (an unk_token missing from the vocabulary, found at the first text that needs it),
+    // as a bare RuntimeException without the file; vlm2vec's own exceptions pass unchanged.
+    private static RuntimeException named(Path file, RuntimeException e) {
+        if (e.getClass() != RuntimeException.class) {
+            return e;
+        }
+        return new IllegalArgumentException(file + " cannot be used by the tokenizers library: " + e.getMessage(), e);
     }
 
     private static long idOf(HuggingFaceTokenizer tokenizer, String token) {
@@ -106,6 +118,8 @@ public final class Tokenizer implements AutoCloseable {
                 throw new IllegalStateException("the tokenizer has been closed (its model or embedder was closed)");
             }
             return call.get();
+        } catch (RuntimeException e) {
+            throw named(file, e);
         } finally {
             lifetime.readLock().unlock();
         }

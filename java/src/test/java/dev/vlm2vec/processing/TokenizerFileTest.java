@@ -60,4 +60,23 @@ class TokenizerFileTest {
         assertThrows(IllegalStateException.class, () -> tokenizer.encode("a test"));
         tokenizer.close();
     }
+
+    // Found by the Jazzer target (TokenizerFileFuzzer): a vocabulary without its unk_token and
+    // byte tokens loads, then the library fails the first text it cannot spell with a bare
+    // RuntimeException; vlm2vec names the file.
+    @Test
+    void aTokenizerThatLoadsButCannotEncodeIsNamedWhenItFails(@TempDir Path directory) throws Exception {
+        Path model = directory.resolve("model");
+        TinyModels.write("phi3_v", model, 0, 0);
+        Path file = model.resolve("tokenizer.json");
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(file.toFile());
+        ObjectNode vocab = (ObjectNode) root.get("model").get("vocab");
+        vocab.remove("<unk>");
+        vocab.properties().removeIf(entry -> entry.getKey().startsWith("<0x"));
+        Files.writeString(file, root.toString());
+        try (Tokenizer tokenizer = Tokenizer.load(model, 0)) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> tokenizer.encode("~ unspellable ~"));
+            assertTrue(error.getMessage().startsWith(file + " cannot be used by the tokenizers library: "), error.getMessage());
+        }
+    }
 }
