@@ -12,9 +12,10 @@ VLM2VEC_MIN_JDK=22
 # nlohmann-json3-dev: config.json and safetensors headers; zlib1g-dev: .npz fixtures in tests;
 # libgtest-dev: the native unit tests; cmake, g++, maven: the build itself;
 # libturbojpeg0, libwebp7: JPEG and WebP decoded by the codecs Pillow links (through FFM;
-# without them Java decoders serve, whose pixels differ for 4:4:0 JPEGs and lossy WebP).
+# without them Java decoders serve, whose pixels differ for 4:4:0 JPEGs and lossy WebP);
+# clang-14, libclang-rt-14-dev: the sanitizer build of the native tests and the libFuzzer targets.
 VLM2VEC_SYSTEM_PACKAGES=(libtorch-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev libgtest-dev cmake g++ maven
-    libturbojpeg0 libwebp7)
+    libturbojpeg0 libwebp7 clang-14 libclang-rt-14-dev)
 
 log() { printf '[vlm2vec] %s\n' "$*" >&2; }
 
@@ -82,4 +83,23 @@ build_if_stale() {
     fi
     log "building (mvn -DskipTests package)"
     (cd "$VLM2VEC_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package)
+}
+
+# Configures build/sanitize: clang with AddressSanitizer + UndefinedBehaviorSanitizer and the
+# libFuzzer targets, at -O1 (what the sanitizers recommend, and twice as quick to compile as
+# -O2 over libtorch's headers). Shared by scripts/sanitize-tests.sh and scripts/fuzz.sh, so
+# each source is compiled once for both. Prints the folder.
+configure_sanitizer_build() {
+    local build="$VLM2VEC_ROOT/build/sanitize"
+    cmake -S "$VLM2VEC_ROOT" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+        -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DVLM2VEC_CUDA=OFF \
+        -DVLM2VEC_SANITIZE=address,undefined -DVLM2VEC_FUZZ=ON >/dev/null
+    echo "$build"
+}
+
+# The sanitizers' settings for every run: abort at the first report (a test or a fuzz run then
+# fails); no leak checking in the tests (libtorch keeps allocations for the life of the process).
+export_sanitizer_options() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:detect_odr_violation=0}"
+    export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 }
