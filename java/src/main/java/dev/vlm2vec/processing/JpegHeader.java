@@ -46,6 +46,40 @@ record JpegHeader(List<Segment> segments, int components, int adobeTransform, in
         return new JpegHeader(List.copyOf(segments), components, adobeTransform, scanStart);
     }
 
+    /**
+     * The start-of-scan markers in the file from the first one on, counting no further than
+     * {@code limit + 1}. Each scan of a progressive JPEG is a pass over the whole image, so a
+     * small crafted file of thousands of scans takes minutes to decode; counting them is one pass
+     * over the bytes.
+     */
+    int scanCount(byte[] file, int limit) {
+        int scans = 0, at = scanStart;
+        while (at >= 0 && at + 4 <= file.length && scans <= limit) {
+            int marker = file[at + 1] & 0xff;
+            if (marker == 0xD9) {
+                break;  // end of image
+            }
+            if (marker >= 0xD0 && marker <= 0xD7 || marker == 0x01 || marker == 0xFF) {
+                at += marker == 0xFF ? 1 : 2;  // markers without a length, and fill bytes
+            } else {
+                at += 2 + (((file[at + 2] & 0xff) << 8) | (file[at + 3] & 0xff));
+            }
+            if (marker == 0xDA) {
+                scans++;
+                // The entropy-coded data runs to the next marker: 0xFF not followed by a stuffed
+                // 0x00 or a restart marker.
+                while (at + 1 < file.length && !((file[at] & 0xff) == 0xFF && file[at + 1] != 0
+                        && ((file[at + 1] & 0xff) < 0xD0 || (file[at + 1] & 0xff) > 0xD7))) {
+                    at++;
+                }
+            }
+            while (at < file.length && (file[at] & 0xff) != 0xFF) {
+                at++;  // a damaged length: resynchronise on the next marker, as libjpeg does
+            }
+        }
+        return scans;
+    }
+
     static boolean startsWith(byte[] file, Segment segment, String signature) {
         return segment.end() - segment.start() >= signature.length()
                 && new String(file, segment.start(), signature.length(), StandardCharsets.US_ASCII).equals(signature);

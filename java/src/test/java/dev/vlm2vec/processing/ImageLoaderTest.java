@@ -141,6 +141,46 @@ class ImageLoaderTest {
                 + " has free to decode; give the JVM more heap (-Xmx)"), tooBig);
     }
 
+    /** The file with its last scan written {@code extra} more times (libjpeg warns and decodes on). */
+    private static byte[] withRepeatedLastScan(byte[] jpeg, int extra) {
+        int last = -1;
+        for (int i = 0; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xff) == 0xFF && (jpeg[i + 1] & 0xff) == 0xDA) {
+                last = i;
+            }
+        }
+        int end = jpeg.length - 2;  // the end-of-image marker
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, end);
+        for (int i = 0; i < extra; i++) {
+            out.write(jpeg, last, end - last);
+        }
+        out.write(jpeg, end, 2);
+        return out.toByteArray();
+    }
+
+    // A progressive JPEG of thousands of scans is a few kB and each scan a pass over every pixel
+    // (1,000 scans at 9000 x 9000 took 11.7 s): refused from the count, before either decoder runs.
+    @Test
+    void aJpegOfTooManyScansIsRefusedBeforeDecoding() throws IOException {
+        byte[] progressive = ImageModesTest.bytes("rgb_progressive.jpg");
+        int scans = JpegHeader.read(progressive).scanCount(progressive, ImageLoader.MAX_JPEG_SCANS);
+        assertEquals(10, scans, "libjpeg's progressive script for YCbCr");
+        byte[] baseline = ImageModesTest.bytes("rgb_420.jpg");
+        assertEquals(1, JpegHeader.read(baseline).scanCount(baseline, ImageLoader.MAX_JPEG_SCANS));
+
+        byte[] atTheLimit = withRepeatedLastScan(progressive, ImageLoader.MAX_JPEG_SCANS - scans);
+        assertEquals(ImageLoader.MAX_JPEG_SCANS, JpegHeader.read(atTheLimit).scanCount(atTheLimit, ImageLoader.MAX_JPEG_SCANS));
+        assertEquals(ImageLoader.decode(progressive, "ten scans").width(), ImageLoader.decode(atTheLimit, "256 scans").width());
+        byte[] over = withRepeatedLastScan(progressive, ImageLoader.MAX_JPEG_SCANS - scans + 1);
+        for (boolean systemCodecs : new boolean[] {true, false}) {
+            var refused = assertThrows(ImageLoader.ImageDecodingException.class,
+                    () -> ImageLoader.decode(over, "many_scans.jpg", ImageOptions.defaults(), systemCodecs));
+            assertTrue(refused.getMessage().startsWith("many_scans.jpg is a JPEG of more than 256 scans (encoders write"
+                    + " about 10)"), refused.getMessage());
+        }
+    }
+
     /** A camera JPEG carries a thumbnail, a whole JPEG of its own, in its EXIF segment: cutting the main image still counts. */
     @Test
     void aTruncatedJpegWithAThumbnailIsRefused(@TempDir Path directory) throws IOException {
