@@ -2,6 +2,7 @@
 // with a message instead of a crash.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -147,6 +148,33 @@ TEST(Safetensors, TheValidatorFollowsTheFormatExactly) {
                            4).find("data_offsets must not be negative"), std::string::npos);
   EXPECT_EQ(write_and_open("exact.safetensors", R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
       "b": {"dtype": "F16", "shape": [0], "data_offsets": [4, 4]}})", 4), "no error");
+}
+
+// A checkpoint larger than the machine's memory (a 7B fp32 shard set is 30 GB; this machine has
+// 24 GB and no swap) must open: the mapping reserves no memory up front (MAP_NORESERVE), and only
+// pages read are resident. Writing through a view (a merge adds LoRA deltas in place) changes
+// this process's copy of the page, never the file (MAP_PRIVATE).
+TEST(Safetensors, AFileLargerThanMemoryOpensAndWritesNeverReachIt) {
+  vlm2vec::testing::TemporaryDirectory dir;
+  const uint64_t memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t bytes = (memory + (8ull << 30)) & ~uint64_t{4095};
+  const std::string header = R"({"big": {"dtype": "U8", "shape": [)" + std::to_string(bytes) + R"(], "data_offsets": [0, )" +
+                             std::to_string(bytes) + "]}}";
+  const auto path = dir.path() / "larger_than_memory.safetensors";
+  write_raw(path, header, 0);
+  fs::resize_file(path, 8 + header.size() + bytes);  // sparse: no disk blocks for the zeros
+  {
+    auto file = SafetensorsFile::open(path.string());
+    auto big = file->tensor("big");
+    ASSERT_EQ(static_cast<uint64_t>(big.numel()), bytes);
+    auto* data = static_cast<uint8_t*>(big.data_ptr());
+    EXPECT_EQ(data[0], 0);
+    EXPECT_EQ(data[bytes - 1], 0);
+    data[0] = 7;
+    EXPECT_EQ(data[0], 7);
+  }
+  auto again = SafetensorsFile::open(path.string());
+  EXPECT_EQ(static_cast<uint8_t*>(again->tensor("big").data_ptr())[0], 0);
 }
 
 TEST(AtomicFile, AnUncommittedWriteLeavesNothing) {
