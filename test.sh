@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then `mvn verify`, which builds what is
 # stale (CMake and javac are incremental), runs the native tests (ctest: GoogleTest) and the
-# Java tests (JUnit 5), and packages vlm2vec.jar and benchmarks.jar.
+# Java tests (JUnit 5), and packages vlm2vec.jar and benchmarks.jar; then the native tests again
+# under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize-tests.sh, clang, build/sanitize)
+# and each fuzz target for 60 s (scripts/fuzz.sh all 60). Arguments go to mvn;
+# VLM2VEC_SANITIZERS=0 skips the sanitizer and fuzz stages (a quick local run).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/environment.sh"
 ensure_system_packages
 select_jdk
 cd "$VLM2VEC_ROOT"
-exec mvn -B -Dstyle.color=never verify "$@"
+mvn -B -Dstyle.color=never verify "$@"
+if [[ "${VLM2VEC_SANITIZERS:-1}" != 0 ]]; then
+    scripts/sanitize-tests.sh
+    scripts/fuzz.sh all 60
+fi

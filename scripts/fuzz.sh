@@ -37,10 +37,15 @@ export_sanitizer_options
 # Leaks are findings here (the tests turn leak checking off; libFuzzer checks per input).
 export ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}"
 
+# The Jazzer target's classpath: the compiled classes and every test dependency (Maven's
+# output goes to build.log, shown only when the build fails).
 java_classpath() {
-    (cd "$VLM2VEC_ROOT" && mvn -B -q -Dstyle.color=never -pl java -am test-compile -DskipTests >&2 &&
+    if ! (cd "$VLM2VEC_ROOT" && mvn -B -q -Dstyle.color=never -pl java -am test-compile -DskipTests &&
         mvn -B -q -Dstyle.color=never -pl java dependency:build-classpath -Dmdep.includeScope=test \
-            -Dmdep.outputFile="$work/classpath.txt" >&2)
+            -Dmdep.outputFile="$work/classpath.txt") >"$work/build.log" 2>&1; then
+        cat "$work/build.log" >&2
+        return 1
+    fi
     echo "$VLM2VEC_ROOT/java/target/classes:$VLM2VEC_ROOT/java/target/test-classes:$(cat "$work/classpath.txt")"
 }
 
@@ -55,7 +60,9 @@ run_one() {
     if ((seconds == 0)) && (($# > 0)); then flags=(-rss_limit_mb=2048 -timeout=10 "$@") inputs=(); fi
     echo "[fuzz] $name for ${seconds} s (log: $log)" >&2
     if [[ "$name" == tokenizer ]]; then
-        "$JAVA_HOME/bin/java" -cp "$(java_classpath)" com.code_intelligence.jazzer.Jazzer \
+        local classpath
+        classpath="$(java_classpath)" || return 1
+        "$JAVA_HOME/bin/java" -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
             --target_class=dev.vlm2vec.reliability.TokenizerFileFuzzer \
             '--instrumentation_includes=dev.vlm2vec.**:com.fasterxml.jackson.**' \
             --reproducer_path="$findings" "${flags[@]}" "${inputs[@]}" >"$log" 2>&1 || status=$?
@@ -69,6 +76,7 @@ run_one() {
         echo "[fuzz] $name: FAILED after ${runs:-?} executions (exit $status); inputs in $findings" >&2
         return 1
     fi
+    if ((${#inputs[@]} == 0)); then runs="$# replayed"; fi
     echo "[fuzz] $name: ${runs:-?} executions, no crash, leak, sanitizer report, time-out or out-of-memory" >&2
 }
 

@@ -3,9 +3,11 @@
 #include "models/tiny_checkpoint.h"
 
 namespace vlm2vec::fuzz {
+namespace {
 
-void write_narrow_phi3v(const std::string& directory) {
-  models::TinyPhi3VOptions options;
+// The two option structs share these fields; both models get the same narrow sizes.
+template <class Options>
+Options narrow(Options options, int64_t kv_heads) {
   options.image_size = 28;
   options.clip_hidden = 16;
   options.clip_layers = 1;
@@ -14,26 +16,21 @@ void write_narrow_phi3v(const std::string& directory) {
   options.hidden = 32;
   options.layers = 1;
   options.heads = 2;
-  options.kv_heads = 2;
+  options.kv_heads = kv_heads;
   options.intermediate = 64;
   options.vocab = 320;  // the tiny tokenizer needs 312 ids
-  models::write_tiny_phi3v(directory, options);
+  return options;
+}
+
+}  // namespace
+
+void write_narrow_phi3v(const std::string& directory) {
+  models::write_tiny_phi3v(directory, narrow(models::TinyPhi3VOptions{}, 2));
 }
 
 void write_narrow_llava_next(const std::string& directory) {
-  models::TinyLlavaNextOptions options;
-  options.image_size = 28;
-  options.clip_hidden = 16;
-  options.clip_layers = 1;
-  options.clip_heads = 2;
-  options.clip_intermediate = 32;
-  options.hidden = 32;
-  options.layers = 1;
-  options.heads = 2;
-  options.kv_heads = 1;
-  options.intermediate = 64;
-  options.vocab = 320;  // the tiny tokenizer needs 312 ids
-  models::write_tiny_llava_next(directory, options);
+  // One key-value head for two query heads: grouped-query attention, as in Mistral.
+  models::write_tiny_llava_next(directory, narrow(models::TinyLlavaNextOptions{}, 1));
 }
 
 }  // namespace vlm2vec::fuzz

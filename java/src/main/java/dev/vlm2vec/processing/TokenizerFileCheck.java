@@ -40,8 +40,10 @@ final class TokenizerFileCheck {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + "): restore it from the checkpoint", e);
+            // A limit Jackson enforces (nesting deeper than 1,000) carries no location.
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getOriginalMessage() + where
+                    + "): restore it from the checkpoint", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

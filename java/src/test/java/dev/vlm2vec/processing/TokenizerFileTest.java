@@ -43,6 +43,12 @@ class TokenizerFileTest {
         assertTrue(template.contains("post_processor.single uses the special token '<s>', which post_processor.special_tokens"
                 + " does not declare"), template);
 
+        // Nested deeper than Jackson's limit: an error without a location (found by the Jazzer target,
+        // it was a NullPointerException).
+        Files.writeString(file, "[".repeat(1100));
+        String deep = loadError(model);
+        assertTrue(deep.startsWith(file + " is not valid JSON (Document nesting depth (1001) exceeds"), deep);
+
         // Not a tokenizers file at all, and one far too large.
         Files.writeString(file, "[1, 2, 3]");
         assertTrue(loadError(model).contains("is not a tokenizers file"));
