@@ -102,6 +102,17 @@ public final class Embedder implements AutoCloseable {
      * @throws RejectedExecutionException when the queue stays full for {@code submitTimeout}, or after {@link #close}
      */
     public CompletableFuture<float[]> submit(Input input) {
+        return enqueue(input).embedding();
+    }
+
+    /**
+     * A queued input: its embedding to come, and its length as the model sees it (text tokens
+     * plus every image's tokens), e.g. for a server's usage counts.
+     */
+    public record Submission(CompletableFuture<float[]> embedding, int tokens) {}
+
+    /** As {@link #submit}, with the input's token count. */
+    public Submission enqueue(Input input) {
         ensureOpen();
         Request request = new Request(encoder.encode(input), new CompletableFuture<>());
         try {
@@ -116,10 +127,12 @@ public final class Embedder implements AutoCloseable {
         if (closed && queue.remove(request)) {
             request.result().completeExceptionally(closedException());
         }
-        return request.result();
+        return new Submission(request.result(), request.input().ids().length);
     }
 
-    private float[] await(CompletableFuture<float[]> future) {
+
+    /** Waits for a submitted embedding as {@link #embed} does: up to the request timeout, then cancels it. */
+    public float[] await(CompletableFuture<float[]> future) {
         try {
             return future.get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -98,7 +98,7 @@ public final class ImageLoader {
                 int width = reader.getWidth(0), height = reader.getHeight(0);
                 pixels = (long) width * height;
                 if (pixels > options.maxPixels()) {
-                    throw new ImageDecodingException(String.format(Locale.ROOT, "%s is %d x %d = %,d pixels, more than the"
+                    throw new ImageTooLargeException(String.format(Locale.ROOT, "%s is %d x %d = %,d pixels, more than the"
                             + " cap of %,d (a guard against decompression bombs, as Pillow's MAX_IMAGE_PIXELS); raise it"
                             + " with ImageOptions.withMaxPixels or --max-image-pixels if the image is genuine",
                             source, width, height, pixels, options.maxPixels()), null);
@@ -286,10 +286,19 @@ public final class ImageLoader {
     }
 
     /** An image that cannot be read or decoded. */
-    public static final class ImageDecodingException extends IllegalArgumentException {
+    public static class ImageDecodingException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         ImageDecodingException(String message, @Nullable Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** An image larger than the pixel cap (a server answers it with 413, not 400). */
+    public static final class ImageTooLargeException extends ImageDecodingException {
+        private static final long serialVersionUID = 1L;
+
+        ImageTooLargeException(String message, @Nullable Throwable cause) {
             super(message, cause);
         }
     }

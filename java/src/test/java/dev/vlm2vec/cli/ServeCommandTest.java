@@ -1,0 +1,77 @@
+package dev.vlm2vec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vlm2vec.ffi.TinyModels;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vlm2vec serve} as a user starts it, in a JVM of its own: it serves, and SIGTERM stops it cleanly. */
+class ServeCommandTest {
+
+    @Test
+    void servesUntilSigtermThenStopsCleanly(@TempDir Path directory) throws Exception {
+        Path model = directory.resolve("tiny-phi3v");
+        TinyModels.write("phi3_v", model, 1, 0);
+        Path keyFile = Files.writeString(directory.resolve("key"), "k3y\n");
+        Process serve = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
+                "serve", "--model", model.toString(), "--port", "0", "--api-key-file", keyFile.toString()))
+                .redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+            Pattern ready = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/v1/embeddings \\(API key required\\); ready");
+            int port = -1;
+            for (String line; port < 0 && (line = lines.readLine()) != null;) {
+                output.append(line).append('\n');
+                Matcher matcher = ready.matcher(line);
+                if (matcher.find()) {
+                    port = Integer.parseInt(matcher.group(1));
+                }
+            }
+            assertTrue(port > 0, "serve did not report its port:\n" + output);
+            assertTrue(output.toString().contains("'tiny-phi3v' (dimension 64, cpu)"), output.toString());
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/v1/embeddings")).header("Authorization", "Bearer k3y")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"hello\", \"model\": \"tiny-phi3v\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            // SIGTERM (Process.destroy would also close the streams this test still reads).
+            assertTrue(serve.toHandle().destroy());
+            for (String line; (line = lines.readLine()) != null;) {
+                output.append(line).append('\n');
+            }
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+        } finally {
+            serve.destroyForcibly();
+        }
+        assertEquals(143, serve.exitValue(), output.toString());  // 128 + SIGTERM, after the shutdown hook ran
+        assertTrue(output.toString().contains("vlm2vec serve: stopping (finishing requests in flight, up to 30 s)"),
+                output.toString());
+        assertTrue(!output.toString().contains("Exception"), output.toString());
+    }
+
+    @Test
+    void badFlagsAreNamedBeforeAnythingLoads(@TempDir Path directory) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = Vlm2VecCli.commandLine();
+        cli.setErr(new java.io.PrintWriter(err));
+        int code = cli.execute("serve", "--model", directory.toString(), "--port", "70000");
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("vlm2vec serve: --port must be between 0 and 65535, not 70000"), err.toString());
+    }
+}

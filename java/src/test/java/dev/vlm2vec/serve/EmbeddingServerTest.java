@@ -1,0 +1,269 @@
+package dev.vlm2vec.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlm2vec.Embedder;
+import dev.vlm2vec.EmbedderControls;
+import dev.vlm2vec.EmbedderOptions;
+import dev.vlm2vec.Input;
+import dev.vlm2vec.Vlm2Vec;
+import dev.vlm2vec.ffi.TinyModels;
+import dev.vlm2vec.processing.ImageLoader;
+import dev.vlm2vec.processing.RgbImage;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OpenAI-compatible server over a tiny model, through the JDK's HTTP client on loopback. */
+class EmbeddingServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path models;
+
+    static Embedder embedder;
+    static EmbeddingServer server;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TinyModels.write("phi3_v", models.resolve("phi3v"), 1, 0);
+        embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults()
+                .withImages(EmbedderOptions.defaults().images().withMaxPixels(10_000)));
+        server = EmbeddingServer.start(embedder, ServerOptions.defaults("tiny").withAddress("127.0.0.1", 0)
+                .withApiKey("s3cret").withLimits(200_000, 4));
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        embedder.close();
+    }
+
+    private static HttpResponse<String> post(String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode ok(String body) throws Exception {
+        HttpResponse<String> response = post("/v1/embeddings", body, "s3cret");
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    /** The status, and the error's message, of a request that must fail. */
+    private static String error(int status, String body) throws Exception {
+        HttpResponse<String> response = post("/v1/embeddings", body, "s3cret");
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode error = JSON.readTree(response.body()).get("error");
+        assertTrue(error.get("message").isTextual() && error.has("type") && error.has("param") && error.has("code"), response.body());
+        assertTrue(!response.body().contains("\tat "), "a stack trace in " + response.body());
+        return error.get("message").asText() + " | param=" + error.get("param").asText();
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] values = new float[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) array.get(i).asDouble();
+        }
+        return values;
+    }
+
+    private static void assertClose(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6, "value " + i);
+        }
+    }
+
+    private static String pngDataUrl(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 40) << 16 | (y * 30) << 8 | 90);
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+    }
+
+    @Test
+    void stringsEmbedAsTheEmbedderDoesInOpenAisShape() throws Exception {
+        JsonNode one = ok("{\"input\": \"a dog on a beach\", \"model\": \"tiny\"}");
+        assertEquals("list", one.get("object").asText());
+        assertEquals("tiny", one.get("model").asText());
+        assertEquals("embedding", one.get("data").get(0).get("object").asText());
+        assertEquals(0, one.get("data").get(0).get("index").asInt());
+        assertClose(embedder.embed(Input.text("a dog on a beach")), floats(one.get("data").get(0).get("embedding")));
+        int tokens = embedder.enqueue(Input.text("a dog on a beach")).tokens();
+        assertEquals(tokens, one.get("usage").get("prompt_tokens").asInt());
+        assertEquals(tokens, one.get("usage").get("total_tokens").asInt());
+
+        JsonNode two = ok("{\"input\": [\"first\", \"second text\"]}");
+        assertEquals(2, two.get("data").size());
+        assertEquals(1, two.get("data").get(1).get("index").asInt());
+        assertClose(embedder.embed(Input.text("second text")), floats(two.get("data").get(1).get("embedding")));
+
+        JsonNode base64 = ok("{\"input\": [\"first\"], \"encoding_format\": \"base64\"}");
+        byte[] bytes = Base64.getDecoder().decode(base64.get("data").get(0).get("embedding").asText());
+        float[] decoded = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(decoded);
+        assertClose(floats(ok("{\"input\": [\"first\"]}").get("data").get(0).get("embedding")), decoded);
+    }
+
+    @Test
+    void imagesAsObjectsAndAsVllmMessagesEmbedAsTheEmbedderDoes() throws Exception {
+        String url = pngDataUrl(40, 30);
+        RgbImage image = ImageLoader.fromDataUrl(url);
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode input = body.putArray("input");
+        input.addObject().put("instruction", "Represent the given image.").put("text", "").put("image", url);
+        input.addObject().put("text", "two pictures").putArray("images").add(url).add(url.substring(url.indexOf(',') + 1));
+        JsonNode response = ok(body.toString());
+        assertClose(embedder.embed(Input.of("Represent the given image.", "", image)),
+                floats(response.get("data").get(0).get("embedding")));
+        assertClose(embedder.embed(Input.of(null, "two pictures", image, image)),
+                floats(response.get("data").get(1).get("embedding")));
+        assertTrue(response.get("usage").get("prompt_tokens").asInt() > 2 * 50, "image tokens are counted: " + response.get("usage"));
+
+        ObjectNode chat = JSON.createObjectNode();
+        ArrayNode content = chat.putArray("messages").addObject().put("role", "user").putArray("content");
+        content.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+        content.addObject().put("type", "text").put("text", "Represent the given image.");
+        assertClose(embedder.embed(Input.of(null, "Represent the given image.", image)),
+                floats(ok(chat.toString()).get("data").get(0).get("embedding")));
+    }
+
+    @Test
+    void dimensionsTruncateAndRenormalise() throws Exception {
+        float[] full = embedder.embed(Input.text("short"));
+        float[] eight = floats(ok("{\"input\": \"short\", \"dimensions\": 8}").get("data").get(0).get("embedding"));
+        assertEquals(8, eight.length);
+        double norm = 0, scale = 0;
+        for (int i = 0; i < 8; i++) {
+            norm += eight[i] * eight[i];
+            scale += full[i] * full[i];
+        }
+        assertEquals(1, norm, 1e-5);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(full[i] / Math.sqrt(scale), eight[i], 1e-6);
+        }
+        assertTrue(error(400, "{\"input\": \"x\", \"dimensions\": 100000}").contains("more than the model's 64"));
+        assertTrue(error(400, "{\"input\": \"x\", \"dimensions\": 0}").contains("param=dimensions"));
+    }
+
+    @Test
+    void badRequestsNameTheFieldWithTheRightStatus() throws Exception {
+        assertTrue(error(400, "{\"input\": ").startsWith("the request body is not valid JSON"));
+        assertTrue(error(400, "{\"inputs\": \"x\"}").startsWith("unknown field 'inputs'"));
+        assertTrue(error(400, "{}").startsWith("give exactly one of 'input' and 'messages'"));
+        assertTrue(error(400, "{\"input\": \"x\", \"messages\": []}").startsWith("give exactly one"));
+        assertTrue(error(400, "{\"input\": []}").contains("empty array"));
+        assertTrue(error(400, "{\"input\": [[1, 2, 3]]}").contains("token ids"));
+        assertTrue(error(400, "{\"input\": [{\"txt\": \"a\"}]}").contains("param=input[0].txt"));
+        assertTrue(error(400, "{\"input\": \"x\", \"encoding_format\": \"int8\"}").contains("param=encoding_format"));
+        String ssrf = error(400, "{\"input\": [{\"image\": \"http://169.254.169.254/latest\"}]}");
+        assertTrue(ssrf.contains("does not fetch URLs (server-side request forgery)") && ssrf.contains("param=input[0].image"), ssrf);
+        assertTrue(error(400, "{\"input\": [{\"image\": \"not base64 at all!\"}]}").contains("param=input[0].image"));
+        String undecodable = error(400, "{\"input\": [{\"image\": \"" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\"}]}");
+        assertTrue(undecodable.startsWith("input[0].image is not an image"), undecodable);
+        assertTrue(error(404, "{\"input\": \"x\", \"model\": \"gpt-4\"}").contains("this server serves 'tiny'"));
+
+        // 413: over the pixel cap (10,000 here), over --max-inputs (4 here), over --max-request-bytes (200,000 here).
+        assertTrue(error(413, "{\"input\": [{\"image\": \"" + pngDataUrl(200, 100) + "\"}]}").contains("more than the cap of 10,000"));
+        assertTrue(error(413, "{\"input\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}").contains("--max-inputs 4"));
+        assertTrue(error(413, "{\"input\": \"" + "x".repeat(300_000) + "\"}").contains("--max-request-bytes 200000"));
+
+        assertEquals(405, CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/v1/embeddings")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(404, post("/v2/embeddings", "{}", "s3cret").statusCode());
+    }
+
+    @Test
+    void theApiKeyIsRequiredOnTheApiButNotOnTheProbes() throws Exception {
+        HttpResponse<String> none = post("/v1/embeddings", "{\"input\": \"x\"}", null);
+        assertEquals(401, none.statusCode());
+        assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertTrue(none.body().contains("invalid_api_key"), none.body());
+        assertEquals(401, post("/v1/embeddings", "{\"input\": \"x\"}", "s3creT").statusCode());
+        HttpResponse<String> models = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
+                .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("tiny", JSON.readTree(models.body()).get("data").get(0).get("id").asText());
+        for (String probe : new String[] {"/health", "/ready"}) {
+            HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(base + probe)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), probe + ": " + response.body());
+        }
+    }
+
+    /** A stalled model: a full queue is 503 with Retry-After, a request past its timeout 504; a shutdown finishes what is in flight. */
+    @Test
+    void overloadTimeoutsAndAGracefulShutdown() throws Exception {
+        try (Embedder small = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults()
+                .withBatching(1, Duration.ZERO, 1).withTimeouts(Duration.ofMillis(100), Duration.ofMillis(1500)))) {
+            EmbeddingServer stalled = EmbeddingServer.start(small, ServerOptions.defaults("tiny").withAddress("127.0.0.1", 0)
+                    .withGracePeriod(Duration.ofSeconds(20)));
+            String url = "http://127.0.0.1:" + stalled.port() + "/v1/embeddings";
+            java.util.function.Function<String, CompletableFuture<HttpResponse<String>>> send = text -> CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"" + text + "\"}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            EmbedderControls.dispatchGate(small).acquire();
+            CompletableFuture<HttpResponse<String>> taken = send.apply("taken by the dispatcher");
+            Thread.sleep(300);
+            CompletableFuture<HttpResponse<String>> queued = send.apply("queued");
+            Thread.sleep(300);
+            HttpResponse<String> full = send.apply("no room").get(30, TimeUnit.SECONDS);
+            assertEquals(503, full.statusCode(), full.body());
+            assertEquals("1", full.headers().firstValue("Retry-After").orElse(""));
+            HttpResponse<String> late = queued.get(30, TimeUnit.SECONDS);
+            assertEquals(504, late.statusCode(), late.body());
+            assertTrue(late.body().contains("no embedding within PT1.5S"), late.body());
+
+            assertEquals(504, taken.get(30, TimeUnit.SECONDS).statusCode());
+            // Unstalled, the dispatcher works through what it holds; a request that comes back 200 has
+            // waited behind all of it (first in, first out), so the queue is empty again.
+            EmbedderControls.dispatchGate(small).release();
+            assertEquals(200, send.apply("drain").get(30, TimeUnit.SECONDS).statusCode());
+
+            // In flight when the shutdown begins: it is answered before the server goes.
+            EmbedderControls.dispatchGate(small).acquire();
+            CompletableFuture<HttpResponse<String>> inFlight = send.apply("in flight");
+            Thread.sleep(300);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(stalled::close);
+            Thread.sleep(300);
+            EmbedderControls.dispatchGate(small).release();
+            assertEquals(200, inFlight.get(30, TimeUnit.SECONDS).statusCode());
+            closing.get(30, TimeUnit.SECONDS);
+            assertTrue(send.apply("after").handle((response, failure) -> failure != null).get(30, TimeUnit.SECONDS),
+                    "a closed server refuses connections");
+        }
+    }
+}
