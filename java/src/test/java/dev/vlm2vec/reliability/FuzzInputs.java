@@ -31,7 +31,8 @@ import javax.imageio.ImageIO;
 /**
  * A seeded, bounded fuzz run over the files a user hands vlm2vec, run in a JVM of its own by
  * {@link FuzzInputsTest} (a crash there is a non-zero exit with an hs_err file, not a lost
- * test JVM): mutated images (PNG, JPEG, GIF, BMP), tokenizer.json, config.json,
+ * test JVM): mutated images (PNG, JPEG, GIF, BMP, WebP, in every mode the decoding tests
+ * cover), tokenizer.json, config.json,
  * preprocessor_config.json and MMEB rows. Every input must load or fail with one of the typed
  * exceptions vlm2vec promises, its message naming the file; none may take longer than
  * {@code PER_INPUT_SECONDS}. Arguments: WORK_DIR SEED COUNT. Prints one summary line and exits 0
@@ -116,7 +117,20 @@ public final class FuzzInputs {
         void run() throws Exception;
     }
 
+    // Every other image seed is one of the decoding tests' files, for the formats and modes ImageIO
+    // does not write: WebP (lossy, lossless, alpha), CMYK / YCCK / 4:4:0 / progressive JPEG,
+    // 16-bit and palette PNG, animated GIF, 1-bit BMP.
+    private static final String[] MODE_FILES = {"lossless.webp", "lossy.webp", "lossy_alpha.webp", "exif6.webp",
+        "cmyk.jpg", "ycck.jpg", "rgb_440.jpg", "rgb_progressive.jpg", "exif6.jpg", "rgba16.png", "p_trns_index.png",
+        "i16.png", "two_frames.gif", "1bit.bmp"};
+
     private byte[] seedImage(int index) throws IOException {
+        if (index % 2 == 1) {
+            String name = MODE_FILES[(index / 2) % MODE_FILES.length];
+            try (var in = FuzzInputs.class.getResourceAsStream("/images/modes/" + name)) {
+                return in.readAllBytes();
+            }
+        }
         String[] formats = {"png", "jpeg", "gif", "bmp"};
         int width = 1 + random.nextInt(80), height = 1 + random.nextInt(80);
         BufferedImage image = new BufferedImage(width, height, index % 3 == 0 ? BufferedImage.TYPE_BYTE_GRAY

@@ -22,7 +22,9 @@ public final class TokenizerFileFuzzer {
     static {
         try {
             Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-            DIRECTORY = Files.createTempDirectory(base, "vlm2vec-fuzz-tokenizer-");
+            // Named by the process, as the native targets' folders are: scripts/fuzz.sh removes
+            // those of processes that are gone (a crash runs no shutdown hook).
+            DIRECTORY = Files.createDirectories(base.resolve("vlm2vec-fuzz-" + ProcessHandle.current().pid()));
             FILE = DIRECTORY.resolve("tokenizer.json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
