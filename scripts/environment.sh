@@ -26,6 +26,11 @@ ensure_system_packages() {
             missing+=("$package")
         fi
     done
+    # Node.js and npm run the OpenAI SDK test against `serve`; any installation will do (NodeSource's
+    # nodejs bundles npm and would conflict with Debian's npm package), so only the commands are checked.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        missing+=(nodejs npm)
+    fi
     if ((${#missing[@]} == 0)); then
         return 0
     fi

@@ -150,6 +150,21 @@ TEST(Safetensors, TheValidatorFollowsTheFormatExactly) {
       "b": {"dtype": "F16", "shape": [0], "data_offsets": [4, 4]}})", 4), "no error");
 }
 
+// Found by the fuzz target under UBSan: an empty tensor whose data would be misaligned took the
+// copy path, a memcpy into the null storage of an empty tensor (undefined even for 0 bytes).
+TEST(Safetensors, EmptyAndMisalignedTensorsRead) {
+  vlm2vec::testing::TemporaryDirectory dir;
+  // A 29-byte header puts the data section at byte 37: misaligned for F32.
+  const std::string header = R"({"e":{"dtype":"F32","shape":[0,4],"data_offsets":[0,0]},"r":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+  const auto path = dir.path() / "misaligned.safetensors";
+  write_raw(path, header, 4);
+  ASSERT_NE((8 + header.size()) % 4, 0u);
+  auto file = SafetensorsFile::open(path.string());
+  EXPECT_EQ(file->tensor("e").numel(), 0);
+  EXPECT_EQ(file->tensor("e").sizes(), (std::vector<int64_t>{0, 4}));
+  EXPECT_EQ(file->tensor("r").item<float>(), 0.0f);
+}
+
 // A checkpoint larger than the machine's memory (a 7B fp32 shard set is 30 GB; this machine has
 // 24 GB and no swap) must open: the mapping reserves no memory up front (MAP_NORESERVE), and only
 // pages read are resident. Writing through a view (a merge adds LoRA deltas in place) changes

@@ -195,7 +195,9 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
   if (reinterpret_cast<uintptr_t>(data) % c10::elementSize(entry.dtype) != 0) {
     // Misaligned data cannot be viewed in place: copy it out.
     auto copy = torch::empty(entry.shape, options);
-    std::memcpy(copy.data_ptr(), data, entry.end - entry.begin);
+    // An empty tensor has no storage (data_ptr() is null), and memcpy from or to null is
+    // undefined even for 0 bytes (UBSan, found by the safetensors fuzz target).
+    if (entry.end > entry.begin) std::memcpy(copy.data_ptr(), data, entry.end - entry.begin);
     return copy;
   }
   auto keep_alive = self_.lock();
