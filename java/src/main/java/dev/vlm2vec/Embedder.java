@@ -42,6 +42,7 @@ public final class Embedder implements AutoCloseable {
     final java.util.concurrent.Semaphore dispatchGate = new java.util.concurrent.Semaphore(1);
     // Run by the dispatcher before each native call; tests make it throw (an OutOfMemoryError in a batch).
     volatile Runnable beforeEncode = () -> {};
+    private final List<BatchListener> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile @Nullable Throwable dispatcherFailure;
     private volatile boolean closed;
 
@@ -215,9 +216,18 @@ public final class Embedder implements AutoCloseable {
         }
         try {
             beforeEncode.run();
+            long start = System.nanoTime();
             List<float[]> embeddings = encode(live.stream().map(Request::input).toList());
+            long nanos = System.nanoTime() - start;
             for (int i = 0; i < live.size(); i++) {
                 live.get(i).result().complete(embeddings.get(i));
+            }
+            for (BatchListener listener : batchListeners) {
+                try {
+                    listener.batchEmbedded(live.size(), nanos);
+                } catch (RuntimeException e) {
+                    // A listener's failure is not the batch's: its embeddings are already delivered.
+                }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             // One by one, so only the input that fails (or does not fit in memory) fails.
@@ -259,9 +269,20 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /** Requests waiting in the queue (for tests that stall the dispatcher). */
-    int queued() {
+    /** Inputs waiting in the queue for the dispatcher (a server's queue-depth gauge). */
+    public int queued() {
         return queue.size();
+    }
+
+    /** Told of every batch the model embedded: how many inputs it held and how long the model took. */
+    @FunctionalInterface
+    public interface BatchListener {
+        void batchEmbedded(int inputs, long nanos);
+    }
+
+    /** Adds a listener, called on the dispatcher thread after each batch (it must be quick and not throw). */
+    public void addBatchListener(BatchListener listener) {
+        batchListeners.add(listener);
     }
 
     private void ensureOpen() {

@@ -29,8 +29,8 @@ import org.jspecify.annotations.NullMarked;
 
 /**
  * An OpenAI-compatible embeddings server over an {@link Embedder}: {@code POST /v1/embeddings},
- * {@code GET /v1/models}, {@code GET /health} (the process is up) and {@code GET /ready} (the
- * model is loaded and has embedded once). It runs on the JDK's own HTTP server with one virtual
+ * {@code GET /v1/models}, {@code GET /health} (the process is up), {@code GET /ready} (the
+ * model is loaded and has embedded once) and {@code GET /metrics} (Prometheus). It runs on the JDK's own HTTP server with one virtual
  * thread per exchange: a request waits for its embeddings without holding a platform thread,
  * and the Embedder's dispatcher batches the inputs of concurrent requests together.
  */
@@ -44,11 +44,13 @@ public final class EmbeddingServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final long created = Instant.now().getEpochSecond();
+    private final ServerMetrics metrics;
     private volatile boolean ready;
 
     private EmbeddingServer(Embedder embedder, ServerOptions options) throws IOException {
         this.embedder = embedder;
         this.options = options;
+        this.metrics = new ServerMetrics(embedder);
         this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -84,8 +86,9 @@ public final class EmbeddingServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
+        String path = exchange.getRequestURI().getPath(), method = exchange.getRequestMethod();
         try (exchange) {
-            String path = exchange.getRequestURI().getPath(), method = exchange.getRequestMethod();
             try {
                 switch (path) {
                     case "/health" -> {
@@ -103,13 +106,24 @@ public final class EmbeddingServer implements AutoCloseable {
                         authorize(exchange);
                         send(exchange, 200, models());
                     }
+                    case "/metrics" -> {
+                        requireMethod(exchange, "GET");
+                        authorize(exchange);
+                        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+                        metrics.write(text);
+                        exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+                        exchange.sendResponseHeaders(200, text.size());
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            text.writeTo(out);
+                        }
+                    }
                     case "/v1/embeddings" -> {
                         requireMethod(exchange, "POST");
                         authorize(exchange);
                         send(exchange, 200, embeddings(readBody(exchange)));
                     }
                     default -> throw new ApiError(404, "not_found_error", null, null, "no route " + method + " " + path
-                            + " (routes: POST /v1/embeddings, GET /v1/models, GET /health, GET /ready)");
+                            + " (routes: POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /metrics)");
                 }
             } catch (ApiError e) {
                 sendError(exchange, e);
@@ -128,6 +142,8 @@ public final class EmbeddingServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 sendError(exchange, new ApiError(500, "server_error", null, null, "internal error: " + e));
             }
+        } finally {
+            metrics.request(path, exchange.getResponseCode(), System.nanoTime() - start);
         }
     }
 
@@ -191,6 +207,7 @@ public final class EmbeddingServer implements AutoCloseable {
         }
         root.put("model", options.modelName());
         root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        metrics.embedded(submissions.size(), tokens, request.inputs().stream().mapToInt(input -> input.images().size()).sum());
         return root;
     }
 

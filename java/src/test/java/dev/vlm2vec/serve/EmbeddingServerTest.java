@@ -224,6 +224,44 @@ class EmbeddingServerTest {
         }
     }
 
+    private static String metrics() throws Exception {
+        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return response.body();
+    }
+
+    /** The value of one sample line (name and labels exactly as Prometheus's text format writes them); 0 if absent. */
+    private static double sample(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(line ->
+                Double.parseDouble(line.substring(series.length() + 1).trim())).findFirst().orElse(0);
+    }
+
+    @Test
+    void metricsCountRequestsTokensBatchesAndTheQueue() throws Exception {
+        String before = metrics();
+        String url = pngDataUrl(20, 20);
+        ok("{\"input\": [\"one\", \"two\"]}");
+        ok("{\"input\": [{\"text\": \"three\", \"image\": \"" + url + "\"}]}");
+        error(400, "{\"input\": []}");
+        String after = metrics();
+        String ok200 = "vlm2vec_http_requests_total{route=\"/v1/embeddings\",status=\"200\"}";
+        String bad400 = "vlm2vec_http_requests_total{route=\"/v1/embeddings\",status=\"400\"}";
+        assertEquals(2, sample(after, ok200) - sample(before, ok200), after);
+        assertEquals(1, sample(after, bad400) - sample(before, bad400), after);
+        assertEquals(3, sample(after, "vlm2vec_inputs_total") - sample(before, "vlm2vec_inputs_total"));
+        assertEquals(1, sample(after, "vlm2vec_images_total") - sample(before, "vlm2vec_images_total"));
+        int tokens = embedder.enqueue(Input.text("one")).tokens() + embedder.enqueue(Input.text("two")).tokens()
+                + embedder.enqueue(Input.of(null, "three", ImageLoader.fromDataUrl(url))).tokens();
+        assertEquals(tokens, sample(after, "vlm2vec_prompt_tokens_total") - sample(before, "vlm2vec_prompt_tokens_total"), after);
+        assertTrue(sample(after, "vlm2vec_batch_size_count") - sample(before, "vlm2vec_batch_size_count") >= 2, after);
+        assertTrue(after.contains("vlm2vec_http_request_duration_seconds_bucket{route=\"/v1/embeddings\",le=\"0.005\"}"), after);
+        assertEquals(0, sample(after, "vlm2vec_queue_depth"), after);
+        assertEquals(401, CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
     /** A stalled model: a full queue is 503 with Retry-After, a request past its timeout 504; a shutdown finishes what is in flight. */
     @Test
     void overloadTimeoutsAndAGracefulShutdown() throws Exception {
