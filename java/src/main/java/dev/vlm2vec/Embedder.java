@@ -131,7 +131,6 @@ public final class Embedder implements AutoCloseable {
         return new Submission(request.result(), request.input().ids().length);
     }
 
-
     /** Waits for a submitted embedding as {@link #embed} does: up to the request timeout, then cancels it. */
     public float[] await(CompletableFuture<float[]> future) {
         try {

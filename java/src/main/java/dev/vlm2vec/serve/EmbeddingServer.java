@@ -182,6 +182,8 @@ public final class EmbeddingServer implements AutoCloseable {
             try {
                 submissions.add(embedder.enqueue(request.inputs().get(i)));
             } catch (IllegalArgumentException e) {
+                // The request fails as a whole: the inputs already queued need not be computed.
+                submissions.forEach(submission -> submission.embedding().cancel(false));
                 String where = request.inputs().size() == 1 ? "input" : "input[" + i + "]";
                 throw ApiError.invalid(where, where + ": " + e.getMessage());
             }
