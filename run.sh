@@ -10,7 +10,7 @@ ensure_system_packages
 select_jdk
 build_if_stale
 # jdk.incubator.vector: the SIMD kernel of the MMEB scorer (without it a scalar one runs).
-vlm2vec=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "$VLM2VEC_ROOT/java/target/vlm2vec.jar")
+vlm2vec=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "$VLM2VEC_ROOT/cli/target/vlm2vec.jar")
 if (($# == 0)); then
     "${vlm2vec[@]}" doctor --brief
     set -- train

@@ -78,11 +78,11 @@ select_jdk() {
     fi
 }
 
-# Rebuilds java/target/vlm2vec.jar (and with it the native library) when any input changed.
+# Rebuilds cli/target/vlm2vec.jar (and with it the native library) when any input changed.
 build_if_stale() {
-    local jar="$VLM2VEC_ROOT/java/target/vlm2vec.jar"
+    local jar="$VLM2VEC_ROOT/cli/target/vlm2vec.jar"
     if [[ -f "$jar" ]] && [[ -z "$(find "$VLM2VEC_ROOT/pom.xml" "$VLM2VEC_ROOT/CMakeLists.txt" \
-        "$VLM2VEC_ROOT/cmake" "$VLM2VEC_ROOT/java/pom.xml" "$VLM2VEC_ROOT/java/src/main" \
+        "$VLM2VEC_ROOT/cmake" "$VLM2VEC_ROOT/java/pom.xml" "$VLM2VEC_ROOT/java/src/main" "$VLM2VEC_ROOT/cli/pom.xml" "$VLM2VEC_ROOT/cli/src" \
         "$VLM2VEC_ROOT/native" "$VLM2VEC_ROOT/cuda-kernels" -newer "$jar" -print -quit)" ]]; then
         return 0
     fi

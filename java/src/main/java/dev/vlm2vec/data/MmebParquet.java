@@ -1,5 +1,6 @@
 package dev.vlm2vec.data;
 
+import dev.vlm2vec.ProjectVersion;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -24,7 +25,17 @@ public final class MmebParquet {
 
     private MmebParquet() {}
 
+    /** DuckDB's JDBC driver: an optional dependency of the library, so it may be absent. */
+    static final String DRIVER_CLASS = "org.duckdb.DuckDBDriver";
+
     private static Connection connect() throws SQLException {
+        try {
+            Class.forName(DRIVER_CLASS, false, MmebParquet.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Reading or writing parquet needs DuckDB's JDBC driver, which is not on the"
+                    + " class path: add the dependency org.duckdb:duckdb_jdbc:" + ProjectVersion.duckDb()
+                    + " (optional in the vlm2vec library; the vlm2vec CLI jar has it), or give the data as JSONL.", e);
+        }
         return DriverManager.getConnection("jdbc:duckdb:");
     }
 
