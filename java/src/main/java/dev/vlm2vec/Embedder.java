@@ -5,9 +5,11 @@ import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.processing.Collator;
 import dev.vlm2vec.processing.EncodedInput;
 import dev.vlm2vec.processing.InputEncoder;
+import dev.vlm2vec.processing.RgbImage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
@@ -31,7 +34,7 @@ import org.jspecify.annotations.Nullable;
 @NullMarked
 public final class Embedder implements AutoCloseable {
 
-    private record Request(EncodedInput input, CompletableFuture<float[]> result) {}
+    private record Request(EncodedInput input, CompletableFuture<float[]> result, long enqueuedNanos) {}
 
     private final NativeModel model;
     private final InputEncoder encoder;
@@ -45,6 +48,12 @@ public final class Embedder implements AutoCloseable {
     private final List<BatchListener> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile @Nullable Throwable dispatcherFailure;
     private volatile boolean closed;
+    private volatile boolean warmedUp;
+    // What stats() reports; written by the dispatcher only.
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedInputs = new LongAdder();
+    private final LongAdder batchNanos = new LongAdder();
+    private final LongAdder queueWaitNanos = new LongAdder();
 
     Embedder(NativeModel model, InputEncoder encoder, EmbedderOptions options) {
         this.model = model;
@@ -115,7 +124,7 @@ public final class Embedder implements AutoCloseable {
     /** As {@link #submit}, with the input's token count. */
     public Submission enqueue(Input input) {
         ensureOpen();
-        Request request = new Request(encoder.encode(input), new CompletableFuture<>());
+        Request request = new Request(encoder.encode(input), new CompletableFuture<>(), System.nanoTime());
         try {
             if (!queue.offer(request, options.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new RejectedExecutionException("the embedder's queue has been full (" + options.queueCapacity()
@@ -218,6 +227,12 @@ public final class Embedder implements AutoCloseable {
             long start = System.nanoTime();
             List<float[]> embeddings = encode(live.stream().map(Request::input).toList());
             long nanos = System.nanoTime() - start;
+            batches.increment();
+            batchedInputs.add(live.size());
+            batchNanos.add(nanos);
+            for (Request request : live) {
+                queueWaitNanos.add(start - request.enqueuedNanos());
+            }
             for (int i = 0; i < live.size(); i++) {
                 live.get(i).result().complete(embeddings.get(i));
             }
@@ -242,9 +257,58 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /** Whether the embedder serves requests: open, and its dispatcher thread alive. */
+    /** Whether the embedder serves requests: open, and its dispatcher thread alive (a liveness probe). */
     public boolean healthy() {
         return !closed && dispatcherFailure == null && dispatcher.isAlive();
+    }
+
+    /** Whether it is healthy and {@link #warmUp} has run (a readiness probe). */
+    public boolean ready() {
+        return warmedUp && healthy();
+    }
+
+    /**
+     * Embeds a short text and a small image once, through the queue like any request, so that the
+     * first real request does not pay for the one-time work (native allocator pools, libtorch's
+     * kernel selection, the tokenizer's and image processor's first calls); then {@link #ready}
+     * is true. Returns how long it took.
+     */
+    public Duration warmUp() {
+        long start = System.nanoTime();
+        byte[] pixels = new byte[64 * 48 * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 31);
+        }
+        CompletableFuture<float[]> text = submit(Input.text("warm-up"));
+        CompletableFuture<float[]> image = submit(Input.of(null, "warm-up", new RgbImage(64, 48, pixels)));
+        await(text);
+        await(image);
+        warmedUp = true;
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * What the embedder has done since it was loaded, for a service's own metrics.
+     *
+     * @param queued inputs waiting for the model now
+     * @param queueCapacity the most that can wait
+     * @param batches model calls made
+     * @param inputs inputs those calls embedded
+     * @param batchFill mean inputs per call over the largest batch allowed (1 is always full)
+     * @param meanBatchTime mean time of a model call
+     * @param meanQueueWait mean time an input waited in the queue before its model call began
+     */
+    public record Stats(int queued, int queueCapacity, long batches, long inputs, double batchFill,
+            Duration meanBatchTime, Duration meanQueueWait) {}
+
+    /** A snapshot of {@link Stats}. */
+    public Stats stats() {
+        long batchCount = batches.sum();
+        long inputCount = batchedInputs.sum();
+        return new Stats(queue.size(), options.queueCapacity(), batchCount, inputCount,
+                batchCount == 0 ? 0 : (double) inputCount / batchCount / options.maxBatchSize(),
+                Duration.ofNanos(batchCount == 0 ? 0 : batchNanos.sum() / batchCount),
+                Duration.ofNanos(inputCount == 0 ? 0 : queueWaitNanos.sum() / inputCount));
     }
 
     private RejectedExecutionException dispatcherStopped() {

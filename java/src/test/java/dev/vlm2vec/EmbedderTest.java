@@ -179,6 +179,46 @@ class EmbedderTest {
     }
 
     @Test
+    void warmUpMakesItReadyAndStatsCountWhatWasEmbedded() throws Exception {
+        EmbedderOptions options = EmbedderOptions.defaults().withBatching(4, Duration.ZERO, 16);
+        try (Embedder embedder = Vlm2Vec.load(models.resolve("llava"), options)) {
+            assertTrue(embedder.healthy());
+            assertTrue(!embedder.ready(), "ready before warmUp");
+            assertEquals(new Embedder.Stats(0, 16, 0, 0, 0, Duration.ZERO, Duration.ZERO), embedder.stats());
+            embedder.warmUp();
+            assertTrue(embedder.ready());
+            Embedder.Stats warm = embedder.stats();
+            assertTrue(warm.inputs() == 2 && warm.batches() >= 1 && warm.batches() <= 2, warm.toString());
+            // Stalled, then released: four requests make one full batch.
+            embedder.dispatchGate.acquire();
+            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            try {
+                futures.add(embedder.submit(request(0)));
+                awaitEmptyQueue(embedder);
+                for (int i = 1; i <= 4; i++) {
+                    futures.add(embedder.submit(request(i)));
+                }
+                assertEquals(4, embedder.stats().queued());
+            } finally {
+                embedder.dispatchGate.release();
+            }
+            for (CompletableFuture<float[]> future : futures) {
+                embedder.await(future);
+            }
+            Embedder.Stats after = embedder.stats();
+            assertEquals(warm.inputs() + 5, after.inputs(), after.toString());
+            assertEquals(warm.batches() + 2, after.batches(), after.toString());
+            assertEquals((double) after.inputs() / after.batches() / 4, after.batchFill(), 1e-12);
+            assertTrue(after.meanBatchTime().toNanos() > 0 && after.meanQueueWait().toNanos() > 0, after.toString());
+        }
+        // Closed: neither healthy nor ready.
+        Embedder closed = Vlm2Vec.load(models.resolve("phi3v"), options);
+        closed.warmUp();
+        closed.close();
+        assertTrue(!closed.healthy() && !closed.ready());
+    }
+
+    @Test
     void closingFailsPendingRequestsClearly() throws Exception {
         Embedder embedder = Vlm2Vec.load(models.resolve("phi3v"), EmbedderOptions.defaults().withBatching(1, Duration.ZERO, 8));
         embedder.dispatchGate.acquire();

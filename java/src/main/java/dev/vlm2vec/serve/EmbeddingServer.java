@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vlm2vec.Embedder;
-import dev.vlm2vec.Input;
 import dev.vlm2vec.ffi.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,11 +55,11 @@ public final class EmbeddingServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Listens at once (health answers), then embeds one text before it reports ready. */
+    /** Listens at once (health answers), then warms the embedder up before it reports ready. */
     public static EmbeddingServer start(Embedder embedder, ServerOptions options) throws IOException {
         EmbeddingServer server = new EmbeddingServer(embedder, options);
         server.server.start();
-        embedder.embed(Input.text("warm-up"));
+        embedder.warmUp();
         server.ready = true;
         return server;
     }
@@ -71,7 +70,7 @@ public final class EmbeddingServer implements AutoCloseable {
     }
 
     public boolean ready() {
-        return ready && embedder.healthy();
+        return ready && embedder.ready();
     }
 
     /**
