@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vlm2vec.Embedder;
+import dev.vlm2vec.Embeddings;
 import dev.vlm2vec.ffi.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -193,7 +194,7 @@ public final class EmbeddingServer implements AutoCloseable {
         for (int i = 0; i < submissions.size(); i++) {
             float[] vector = embedder.await(submissions.get(i).embedding());
             if (dimensions != null) {
-                vector = truncated(vector, dimensions);
+                vector = Embeddings.truncate(vector, dimensions);
             }
             ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
             if (request.base64()) {
@@ -210,23 +211,6 @@ public final class EmbeddingServer implements AutoCloseable {
         root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         metrics.embedded(submissions.size(), tokens, request.inputs().stream().mapToInt(input -> input.images().size()).sum());
         return root;
-    }
-
-    // The first `dimensions` values, normalised again (as OpenAI's shortened embeddings are).
-    // VLM2Vec checkpoints were not trained for truncation (no Matryoshka loss): a short prefix loses accuracy.
-    static float[] truncated(float[] vector, int dimensions) {
-        float[] prefix = java.util.Arrays.copyOf(vector, dimensions);
-        double norm = 0;
-        for (float value : prefix) {
-            norm += (double) value * value;
-        }
-        if (norm > 0) {
-            float scale = (float) (1 / Math.sqrt(norm));
-            for (int i = 0; i < prefix.length; i++) {
-                prefix[i] *= scale;
-            }
-        }
-        return prefix;
     }
 
     /** OpenAI's base64 encoding: the float32 values, little-endian, base64 encoded. */
