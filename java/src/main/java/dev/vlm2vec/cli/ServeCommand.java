@@ -111,8 +111,13 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("vlm2vec serve: stopping (finishing requests in flight, up to " + gracePeriod + " s)");
             err.flush();
-            server.close();
+            EmbeddingServer.Shutdown shutdown = server.shutDown();
             embedder.close();
+            err.println("vlm2vec serve: stopped; answered " + shutdown.answered() + " requests"
+                    + (shutdown.abandoned() == 0 && shutdown.undelivered() == 0 ? ", none left unanswered" : "")
+                    + (shutdown.undelivered() == 0 ? "" : "; " + shutdown.undelivered() + " answers could not be delivered")
+                    + (shutdown.abandoned() == 0 ? "" : "; " + shutdown.abandoned() + " still running after the grace period were cut off"));
+            err.flush();
             stopped.countDown();
         }, "vlm2vec-serve-shutdown"));
         err.printf("vlm2vec serve: '%s' (dimension %d, %s) at http://%s:%d/v1/embeddings%s; ready%n", name,

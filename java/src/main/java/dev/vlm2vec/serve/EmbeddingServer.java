@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.NullMarked;
 
 /**
@@ -46,6 +48,15 @@ public final class EmbeddingServer implements AutoCloseable {
     private final long created = Instant.now().getEpochSecond();
     private final ServerMetrics metrics;
     private volatile boolean ready;
+    // Set when shutting down: a request that arrives from then on (on a kept-alive connection:
+    // the listener is closed) is refused with 503 instead of accepted.
+    private volatile boolean draining;
+    // Accepted requests whose handler has not finished; responses delivered, and responses that
+    // could not be (the connection closed under them): what shutDown() reports, so a stop
+    // under load shows that no accepted request was dropped.
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder answered = new LongAdder();
+    private final LongAdder undelivered = new LongAdder();
 
     private EmbeddingServer(Embedder embedder, ServerOptions options) throws IOException {
         this.embedder = embedder;
@@ -74,76 +85,144 @@ public final class EmbeddingServer implements AutoCloseable {
         return ready && embedder.ready();
     }
 
+    /** Responses sent so far (any status). */
+    public long answered() {
+        return answered.sum();
+    }
+
+    /**
+     * What a shutdown did, over the server's life: accepted requests answered; accepted requests
+     * whose response could not be delivered (the client or the network went away); and accepted
+     * requests still running when the grace period ran out (their connections were closed).
+     */
+    public record Shutdown(long answered, long undelivered, int abandoned) {}
+
     /**
      * Stops accepting connections and waits up to the grace period for the exchanges in
      * progress; the Embedder stays open (its owner closes it).
      */
     @Override
     public void close() {
+        shutDown();
+    }
+
+    /**
+     * As {@link #close}, and says how it went. The JDK server's stop() alone would not do: it
+     * goes on reading requests from kept-alive connections and closes them all as soon as no
+     * exchange is running, which can cut a request it had just taken; so requests that arrive
+     * once draining has begun are refused (503, Retry-After, Connection: close) and only those
+     * accepted before are waited for.
+     */
+    public Shutdown shutDown() {
         ready = false;
+        draining = true;
         server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, options.gracePeriod().toSeconds())));
+        // The JDK server counts an exchange done when it is closed, a moment before the handler's
+        // own bookkeeping (answered, inFlight) runs: give finished handlers that moment.
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int abandoned = inFlight.get();
+        // Handlers left past the grace period would only fail on their closed connections.
+        if (abandoned > 0) {
+            executor.shutdownNow();
+        }
         executor.close();
+        return new Shutdown(answered.sum(), undelivered.sum(), abandoned);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
-        String path = exchange.getRequestURI().getPath(), method = exchange.getRequestMethod();
-        try (exchange) {
-            try {
-                switch (path) {
-                    case "/health" -> {
-                        requireMethod(exchange, "GET");
-                        send(exchange, 200, JSON.createObjectNode().put("status", "ok"));
-                    }
-                    case "/ready" -> {
-                        requireMethod(exchange, "GET");
-                        boolean isReady = ready();
-                        send(exchange, isReady ? 200 : 503, JSON.createObjectNode().put("status", isReady ? "ready"
-                                : embedder.healthy() ? "warming up" : "the embedder stopped"));
-                    }
-                    case "/v1/models" -> {
-                        requireMethod(exchange, "GET");
-                        authorize(exchange);
-                        send(exchange, 200, models());
-                    }
-                    case "/metrics" -> {
-                        requireMethod(exchange, "GET");
-                        authorize(exchange);
-                        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
-                        metrics.write(text);
-                        exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
-                        exchange.sendResponseHeaders(200, text.size());
-                        try (OutputStream out = exchange.getResponseBody()) {
-                            text.writeTo(out);
-                        }
-                    }
-                    case "/v1/embeddings" -> {
-                        requireMethod(exchange, "POST");
-                        authorize(exchange);
-                        send(exchange, 200, embeddings(readBody(exchange)));
-                    }
-                    default -> throw new ApiError(404, "not_found_error", null, null, "no route " + method + " " + path
-                            + " (routes: POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /metrics)");
-                }
-            } catch (ApiError e) {
-                sendError(exchange, e);
-            } catch (RejectedExecutionException e) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
-                sendError(exchange, new ApiError(503, "server_overloaded", null, null, e.getMessage()));
-            } catch (Embedder.EmbeddingTimeoutException e) {
-                sendError(exchange, new ApiError(504, "timeout", null, null, e.getMessage()));
-            } catch (IllegalArgumentException e) {
-                // An input the encoder refuses (e.g. more image tags than images).
-                sendError(exchange, ApiError.invalid("input", String.valueOf(e.getMessage())));
-            } catch (NativeException e) {
-                sendError(exchange, new ApiError(500, "server_error", null, null, "the model failed: " + e.getMessage()));
-            } catch (IOException e) {
-                throw e;  // the client went away; nothing to answer
-            } catch (RuntimeException e) {
-                sendError(exchange, new ApiError(500, "server_error", null, null, "internal error: " + e));
+        if (draining) {
+            refuseWhileStopping(exchange, start);
+            return;
+        }
+        inFlight.incrementAndGet();
+        String path = exchange.getRequestURI().getPath();
+        boolean delivered = false;
+        try {
+            try (exchange) {
+                respond(exchange, path);
             }
+            delivered = true;  // closing the exchange flushed the response
         } finally {
+            (delivered ? answered : undelivered).increment();
+            inFlight.decrementAndGet();
             metrics.request(path, exchange.getResponseCode(), System.nanoTime() - start);
+        }
+    }
+
+    private void respond(HttpExchange exchange, String path) throws IOException {
+        String method = exchange.getRequestMethod();
+        try {
+            switch (path) {
+                case "/health" -> {
+                    requireMethod(exchange, "GET");
+                    send(exchange, 200, JSON.createObjectNode().put("status", "ok"));
+                }
+                case "/ready" -> {
+                    requireMethod(exchange, "GET");
+                    boolean isReady = ready();
+                    send(exchange, isReady ? 200 : 503, JSON.createObjectNode().put("status", isReady ? "ready"
+                            : embedder.healthy() ? "warming up" : "the embedder stopped"));
+                }
+                case "/v1/models" -> {
+                    requireMethod(exchange, "GET");
+                    authorize(exchange);
+                    send(exchange, 200, models());
+                }
+                case "/metrics" -> {
+                    requireMethod(exchange, "GET");
+                    authorize(exchange);
+                    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+                    metrics.write(text);
+                    exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+                    exchange.sendResponseHeaders(200, text.size());
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        text.writeTo(out);
+                    }
+                }
+                case "/v1/embeddings" -> {
+                    requireMethod(exchange, "POST");
+                    authorize(exchange);
+                    send(exchange, 200, embeddings(readBody(exchange)));
+                }
+                default -> throw new ApiError(404, "not_found_error", null, null, "no route " + method + " " + path
+                        + " (routes: POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /metrics)");
+            }
+        } catch (ApiError e) {
+            sendError(exchange, e);
+        } catch (RejectedExecutionException e) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            sendError(exchange, new ApiError(503, "server_overloaded", null, null, e.getMessage()));
+        } catch (Embedder.EmbeddingTimeoutException e) {
+            sendError(exchange, new ApiError(504, "timeout", null, null, e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // An input the encoder refuses (e.g. more image tags than images).
+            sendError(exchange, ApiError.invalid("input", String.valueOf(e.getMessage())));
+        } catch (NativeException e) {
+            sendError(exchange, new ApiError(500, "server_error", null, null, "the model failed: " + e.getMessage()));
+        } catch (IOException e) {
+            throw e;  // the client went away; nothing to answer
+        } catch (RuntimeException e) {
+            sendError(exchange, new ApiError(500, "server_error", null, null, "internal error: " + e));
+        }
+    }
+
+    private void refuseWhileStopping(HttpExchange exchange, long start) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.getResponseHeaders().set("Connection", "close");
+            sendError(exchange, new ApiError(503, "server_shutting_down", null, null,
+                    "the server is shutting down; send the request to another instance or retry"));
+        } finally {
+            metrics.request(exchange.getRequestURI().getPath(), exchange.getResponseCode(), System.nanoTime() - start);
         }
     }
 
