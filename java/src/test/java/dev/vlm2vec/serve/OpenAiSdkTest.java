@@ -9,6 +9,7 @@ import dev.vlm2vec.Embedder;
 import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.Vlm2Vec;
+import dev.vlm2vec.cli.CliRun;
 import dev.vlm2vec.ffi.TinyModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The official OpenAI Node SDK ({@code openai} from npm, on the machine's Node.js) against the
  * server: what it gets, with the default (base64 under the hood), float and base64 encodings,
- * must equal the Embedder's vectors within 1e-6, and a wrong key must reach it as a 401.
+ * must equal within 1e-6 the Embedder's vectors and what {@code vlm2vec embed} writes for the
+ * same texts, and a wrong key must reach it as a 401.
  */
 class OpenAiSdkTest {
 
@@ -58,13 +60,23 @@ class OpenAiSdkTest {
             String output = run(sdk, List.of("node", "embeddings.mjs", "http://127.0.0.1:" + server.port() + "/v1", "sdk-key"));
             JsonNode result = new ObjectMapper().readTree(output.lines().reduce((first, last) -> last).orElse(""));
             List<String> texts = List.of("a dog on a beach", "a red car");
+            Path lines = Files.writeString(models.resolve("texts.jsonl"), texts.stream()
+                    .map(text -> "{\"text\": \"" + text + "\"}\n").collect(java.util.stream.Collectors.joining()));
+            Path written = models.resolve("embed.jsonl");
+            CliRun embed = CliRun.of("embed", "--model", models.resolve("phi3v").toString(), "--input", lines.toString(),
+                    "--output", written.toString());
+            assertEquals(0, embed.exitCode(), embed.err());
+            List<String> cliLines = Files.readAllLines(written);
             for (String encoding : new String[] {"default", "float", "base64"}) {
                 for (int i = 0; i < texts.size(); i++) {
                     float[] expected = embedder.embed(Input.text(texts.get(i)));
+                    JsonNode cli = new ObjectMapper().readTree(cliLines.get(i)).get("embedding");
                     JsonNode actual = result.get(encoding).get(i);
                     assertEquals(expected.length, actual.size(), encoding);
                     for (int k = 0; k < expected.length; k++) {
                         assertEquals(expected[k], actual.get(k).asDouble(), 1e-6, encoding + " input " + i + " value " + k);
+                        assertEquals(cli.get(k).asDouble(), actual.get(k).asDouble(), 1e-6, "vlm2vec embed, " + encoding
+                                + " input " + i + " value " + k);
                     }
                 }
             }
