@@ -26,28 +26,39 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code vlm2vec serve} as a user starts it, in a JVM of its own: it serves, and SIGTERM stops it cleanly. */
 class ServeCommandTest {
 
+    /** Reads `serve`'s output until it says it is ready; returns the port it listens on. */
+    private static int awaitReady(BufferedReader lines, StringBuilder output) throws IOException {
+        Pattern ready = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/v1/embeddings( \\(API key required\\))?; ready");
+        for (String line; (line = lines.readLine()) != null;) {
+            output.append(line).append('\n');
+            Matcher matcher = ready.matcher(line);
+            if (matcher.find()) {
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new AssertionError("serve did not report its port:\n" + output);
+    }
+
+    /** `vlm2vec serve` on the model, in a JVM of its own, on a free port. */
+    private static Process serve(Path model, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
+                "serve", "--model", model.toString(), "--port", "0"));
+        command.addAll(List.of(flags));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
     @Test
     void servesUntilSigtermThenStopsCleanly(@TempDir Path directory) throws Exception {
         Path model = directory.resolve("tiny-phi3v");
         TinyModels.write("phi3_v", model, 1, 0);
         Path keyFile = Files.writeString(directory.resolve("key"), "k3y\n");
-        Process serve = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
-                "serve", "--model", model.toString(), "--port", "0", "--api-key-file", keyFile.toString()))
-                .redirectErrorStream(true).start();
+        Process serve = serve(model, "--api-key-file", keyFile.toString());
         StringBuilder output = new StringBuilder();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
-            Pattern ready = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/v1/embeddings \\(API key required\\); ready");
-            int port = -1;
-            for (String line; port < 0 && (line = lines.readLine()) != null;) {
-                output.append(line).append('\n');
-                Matcher matcher = ready.matcher(line);
-                if (matcher.find()) {
-                    port = Integer.parseInt(matcher.group(1));
-                }
-            }
-            assertTrue(port > 0, "serve did not report its port:\n" + output);
-            assertTrue(output.toString().contains("'tiny-phi3v' (dimension 64, cpu)"), output.toString());
+            int port = awaitReady(lines, output);
+            assertTrue(output.toString().contains("'tiny-phi3v' (dimension 64, cpu) at http://127.0.0.1:" + port
+                    + "/v1/embeddings (API key required); ready"), output.toString());
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/v1/embeddings")).header("Authorization", "Bearer k3y")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"hello\", \"model\": \"tiny-phi3v\"}")).build(),
@@ -72,23 +83,12 @@ class ServeCommandTest {
     void sigtermUnderLoadAnswersEveryAcceptedRequest(@TempDir Path directory) throws Exception {
         Path model = directory.resolve("tiny-phi3v");
         TinyModels.write("phi3_v", model, 1, 0);
-        Process serve = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
-                "serve", "--model", model.toString(), "--port", "0")).redirectErrorStream(true).start();
+        Process serve = serve(model);
         StringBuilder output = new StringBuilder();
         AtomicInteger ok = new AtomicInteger(), shuttingDown = new AtomicInteger(), otherStatus = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
-            Pattern ready = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/v1/embeddings; ready");
-            int port = -1;
-            for (String line; port < 0 && (line = lines.readLine()) != null;) {
-                output.append(line).append('\n');
-                Matcher matcher = ready.matcher(line);
-                if (matcher.find()) {
-                    port = Integer.parseInt(matcher.group(1));
-                }
-            }
-            assertTrue(port > 0, "serve did not report its port:\n" + output);
+            int port = awaitReady(lines, output);
             URI endpoint = URI.create("http://127.0.0.1:" + port + "/v1/embeddings");
             // Eight clients, each on its own connection, send until the server stops taking requests.
             List<Thread> clients = new ArrayList<>();
