@@ -3,6 +3,7 @@ package dev.vlm2vec.cli;
 import dev.vlm2vec.Embedder;
 import dev.vlm2vec.EmbedderOptions;
 import dev.vlm2vec.Vlm2Vec;
+import dev.vlm2vec.processing.ImageFetcher;
 import dev.vlm2vec.serve.EmbeddingServer;
 import dev.vlm2vec.serve.ServerOptions;
 import java.io.IOException;
@@ -79,9 +80,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     private int gracePeriod = 30;
 
+    @Option(names = "--allow-image-urls",
+            description = "Fetch http(s) image URLs (vLLM's image_url parts). Off by default: the server would reach any"
+                    + " host a client names, its own network included; enable for trusted clients or behind an egress proxy.")
+    private boolean allowImageUrls;
+
+    @Option(names = "--image-url-timeout", paramLabel = "SECONDS",
+            description = "With --allow-image-urls: the most a fetch may take. Default: ${DEFAULT-VALUE}.")
+    private int imageUrlTimeout = 10;
+
+    @Option(names = "--max-image-url-bytes", paramLabel = "N",
+            description = "With --allow-image-urls: larger downloads get 413. Default: ${DEFAULT-VALUE} (20 MiB).")
+    private long maxImageUrlBytes = 20L << 20;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         FlagChecks.within("--port", port, 0, 65535);
+        FlagChecks.atLeast("--image-url-timeout", imageUrlTimeout, 1);
+        FlagChecks.atLeast("--max-image-url-bytes", maxImageUrlBytes, 1);
         FlagChecks.atLeast("--max-request-bytes", maxRequestBytes, 1);
         FlagChecks.atLeast("--max-inputs", maxInputs, 1);
         FlagChecks.atLeast("--batch-size", batchSize, 1);
@@ -93,7 +109,8 @@ final class ServeCommand implements Callable<Integer> {
         EmbedderOptions embedderOptions = modelFlags.embedderOptions(batchSize)
                 .withBatching(batchSize, Duration.ofMillis(2), queueCapacity);
         ServerOptions options = ServerOptions.defaults(name).withAddress(host, port).withApiKey(apiKey)
-                .withLimits(maxRequestBytes, maxInputs).withGracePeriod(Duration.ofSeconds(gracePeriod));
+                .withLimits(maxRequestBytes, maxInputs).withGracePeriod(Duration.ofSeconds(gracePeriod))
+                .withImageFetcher(allowImageUrls ? new ImageFetcher(Duration.ofSeconds(imageUrlTimeout), maxImageUrlBytes) : null);
         PrintWriter err = spec.commandLine().getErr();
         Embedder embedder = Vlm2Vec.load(model, embedderOptions, adapter);
         EmbeddingServer server;

@@ -85,7 +85,7 @@ public final class EmbeddingServer implements AutoCloseable {
         return ready && embedder.ready();
     }
 
-    /** Responses sent so far (any status). */
+    /** Responses delivered so far to accepted requests (any status; not the 503s of a shutdown). */
     public long answered() {
         return answered.sum();
     }
@@ -172,6 +172,11 @@ public final class EmbeddingServer implements AutoCloseable {
                     send(exchange, isReady ? 200 : 503, JSON.createObjectNode().put("status", isReady ? "ready"
                             : embedder.healthy() ? "warming up" : "the embedder stopped"));
                 }
+                case "/info" -> {
+                    requireMethod(exchange, "GET");
+                    authorize(exchange);
+                    send(exchange, 200, info());
+                }
                 case "/v1/models" -> {
                     requireMethod(exchange, "GET");
                     authorize(exchange);
@@ -194,7 +199,7 @@ public final class EmbeddingServer implements AutoCloseable {
                     send(exchange, 200, embeddings(readBody(exchange)));
                 }
                 default -> throw new ApiError(404, "not_found_error", null, null, "no route " + method + " " + path
-                        + " (routes: POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /metrics)");
+                        + " (routes: POST /v1/embeddings, GET /v1/models, GET /info, GET /health, GET /ready, GET /metrics)");
             }
         } catch (ApiError e) {
             sendError(exchange, e);
@@ -226,6 +231,18 @@ public final class EmbeddingServer implements AutoCloseable {
         }
     }
 
+    // What TEI's /info tells an operator: the model, its width, and the limits this server applies.
+    private ObjectNode info() {
+        dev.vlm2vec.ffi.ModelInfo model = embedder.model().info();
+        dev.vlm2vec.EmbedderOptions batching = embedder.options();
+        return JSON.createObjectNode().put("model_id", options.modelName()).put("model_type", model.architecture())
+                .put("dimension", embedder.dimension()).put("device", model.device()).put("dtype", model.dtype().cliName())
+                .put("max_batch_size", batching.maxBatchSize()).put("queue_capacity", batching.queueCapacity())
+                .put("max_input_length", batching.maxLength()).put("max_request_bytes", options.maxRequestBytes())
+                .put("max_inputs", options.maxInputs()).put("image_urls", options.imageFetcher() != null)
+                .put("version", dev.vlm2vec.ProjectVersion.get());
+    }
+
     private ObjectNode models() {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         root.putArray("data").addObject().put("id", options.modelName()).put("object", "model").put("created", created)
@@ -245,7 +262,8 @@ public final class EmbeddingServer implements AutoCloseable {
         if (json == null) {
             throw ApiError.invalid(null, "the request body is empty; send a JSON object with 'input'");
         }
-        EmbeddingsRequest request = EmbeddingsRequest.parse(json, embedder.options().images(), options.maxInputs());
+        EmbeddingsRequest request = EmbeddingsRequest.parse(json,
+                new EmbeddingsRequest.ImageSource(embedder.options().images(), options.imageFetcher()), options.maxInputs());
         if (request.model() != null && !request.model().equals(options.modelName())) {
             throw new ApiError(404, "invalid_request_error", "model", "model_not_found", "the model '" + request.model()
                     + "' does not exist; this server serves '" + options.modelName() + "'");

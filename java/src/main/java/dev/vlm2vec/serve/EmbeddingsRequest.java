@@ -2,6 +2,7 @@ package dev.vlm2vec.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vlm2vec.Input;
+import dev.vlm2vec.processing.ImageFetcher;
 import dev.vlm2vec.processing.ImageLoader;
 import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.processing.RgbImage;
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * it for images:
  * <ul>
  * <li>{@code input}: a string, an array of strings, or an array of objects {@code {"text",
- *     "image", "images", "instruction"}} whose images are {@code data:} URLs or plain base64;</li>
+ *     "image", "images", "instruction"}} whose images are {@code data:} URLs or plain base64
+ *     (or {@code http(s)} URLs, when the server has an {@link ImageFetcher});</li>
  * <li>or {@code messages}: vLLM's chat form, one input from the {@code text} and
  *     {@code image_url} parts of every message's {@code content}, in order;</li>
  * <li>{@code model} (checked by the server), {@code encoding_format} {@code float} or
@@ -32,7 +34,7 @@ record EmbeddingsRequest(List<Input> inputs, @Nullable String model, boolean bas
     private static final Set<String> TOP_LEVEL = Set.of("input", "messages", "model", "encoding_format", "dimensions", "user");
     private static final Set<String> INPUT_KEYS = Set.of("text", "image", "images", "instruction");
 
-    static EmbeddingsRequest parse(JsonNode body, ImageOptions images, int maxInputs) {
+    static EmbeddingsRequest parse(JsonNode body, ImageSource images, int maxInputs) {
         if (!body.isObject()) {
             throw ApiError.invalid(null, "the request body must be a JSON object");
         }
@@ -72,7 +74,7 @@ record EmbeddingsRequest(List<Input> inputs, @Nullable String model, boolean bas
         return new EmbeddingsRequest(inputs, model, base64, dimensions);
     }
 
-    private static List<Input> inputs(JsonNode input, ImageOptions images, int maxInputs) {
+    private static List<Input> inputs(JsonNode input, ImageSource images, int maxInputs) {
         if (input.isTextual()) {
             return List.of(textInput(input.asText(), "input"));
         }
@@ -112,7 +114,7 @@ record EmbeddingsRequest(List<Input> inputs, @Nullable String model, boolean bas
         return Input.text(text);
     }
 
-    private static Input objectInput(JsonNode item, String where, ImageOptions options) {
+    private static Input objectInput(JsonNode item, String where, ImageSource options) {
         for (Iterator<String> names = item.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!INPUT_KEYS.contains(name)) {
@@ -143,7 +145,7 @@ record EmbeddingsRequest(List<Input> inputs, @Nullable String model, boolean bas
     }
 
     // vLLM's chat form: [{"role", "content": "text" | [{"type": "text", "text"}, {"type": "image_url", "image_url": {"url"}}]}]
-    private static Input messages(JsonNode messages, ImageOptions options) {
+    private static Input messages(JsonNode messages, ImageSource options) {
         if (!messages.isArray() || messages.isEmpty()) {
             throw ApiError.invalid("messages", "messages must be a non-empty array of {\"role\", \"content\"}");
         }
@@ -190,15 +192,28 @@ record EmbeddingsRequest(List<Input> inputs, @Nullable String model, boolean bas
         return value.asText();
     }
 
-    // A data: URL or plain base64. URLs are never fetched: a server that fetched them would let
-    // any client make it reach hosts of its network (server-side request forgery).
-    private static RgbImage image(JsonNode value, String where, ImageOptions options) {
+    /**
+     * Where a request's images may come from: data: URLs and base64 always; http(s) URLs only
+     * with a fetcher (serve --allow-image-urls), else they are refused.
+     */
+    record ImageSource(ImageOptions options, @Nullable ImageFetcher fetcher) {}
+
+    // A data: URL or plain base64; an http(s) URL only when the server was told to fetch them: one
+    // that fetched them unasked would let any client make it reach hosts of its network
+    // (server-side request forgery).
+    private static RgbImage image(JsonNode value, String where, ImageSource source) {
         String image = text(value, where);
-        if (image.startsWith("http://") || image.startsWith("https://")) {
+        boolean url = image.startsWith("http://") || image.startsWith("https://");
+        ImageFetcher fetcher = source.fetcher();
+        if (url && fetcher == null) {
             throw ApiError.invalid(where, where + " is an http(s) URL; this server does not fetch URLs (server-side"
-                    + " request forgery): send the image as a data: URL or base64");
+                    + " request forgery): send the image as a data: URL or base64, or start it with --allow-image-urls");
         }
+        ImageOptions options = source.options();
         try {
+            if (url) {
+                return fetcher.fetch(image, where, options);
+            }
             if (image.startsWith("data:")) {
                 return ImageLoader.fromDataUrl(image, options);
             }
@@ -210,7 +225,7 @@ record EmbeddingsRequest(List<Input> inputs, @Nullable String model, boolean bas
             }
             return ImageLoader.decode(bytes, where, options);
         } catch (ImageLoader.ImageTooLargeException e) {
-            throw ApiError.tooLarge(where, where + ": " + e.getMessage());
+            throw ApiError.tooLarge(where, e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage());
         } catch (ImageLoader.ImageDecodingException e) {
             throw ApiError.invalid(where, e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage());
         }

@@ -22,7 +22,7 @@ final class ServerMetrics {
 
     // A label value per route the server has; any other path counts as "other", so a client
     // probing random paths cannot grow the series without bound.
-    private static final Set<String> ROUTES = Set.of("/v1/embeddings", "/v1/models", "/health", "/ready", "/metrics");
+    private static final Set<String> ROUTES = Set.of("/v1/embeddings", "/v1/models", "/info", "/health", "/ready", "/metrics");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("vlm2vec_http_requests_total")

@@ -1,5 +1,6 @@
 package dev.vlm2vec.serve;
 
+import dev.vlm2vec.processing.ImageFetcher;
 import java.time.Duration;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
@@ -14,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param maxRequestBytes a larger body is refused with 413
  * @param maxInputs more inputs in one request are refused with 413
  * @param gracePeriod how long a shutdown waits for requests in flight
+ * @param imageFetcher when set, {@code http(s)} image URLs are fetched with it; when null (the
+ *     default) they are refused
  */
 @NullMarked
 public record ServerOptions(String host, int port, String modelName, @Nullable String apiKey, long maxRequestBytes,
-        int maxInputs, Duration gracePeriod) {
+        int maxInputs, Duration gracePeriod, @Nullable ImageFetcher imageFetcher) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 32L << 20;
     public static final int DEFAULT_MAX_INPUTS = 512;
@@ -39,22 +42,26 @@ public record ServerOptions(String host, int port, String modelName, @Nullable S
 
     public static ServerOptions defaults(String modelName) {
         return new ServerOptions("127.0.0.1", 8080, modelName, null, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_INPUTS,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), null);
     }
 
     public ServerOptions withAddress(String host, int port) {
-        return new ServerOptions(host, port, modelName, apiKey, maxRequestBytes, maxInputs, gracePeriod);
+        return new ServerOptions(host, port, modelName, apiKey, maxRequestBytes, maxInputs, gracePeriod, imageFetcher);
     }
 
     public ServerOptions withApiKey(@Nullable String value) {
-        return new ServerOptions(host, port, modelName, value, maxRequestBytes, maxInputs, gracePeriod);
+        return new ServerOptions(host, port, modelName, value, maxRequestBytes, maxInputs, gracePeriod, imageFetcher);
     }
 
     public ServerOptions withLimits(long requestBytes, int inputs) {
-        return new ServerOptions(host, port, modelName, apiKey, requestBytes, inputs, gracePeriod);
+        return new ServerOptions(host, port, modelName, apiKey, requestBytes, inputs, gracePeriod, imageFetcher);
     }
 
     public ServerOptions withGracePeriod(Duration value) {
-        return new ServerOptions(host, port, modelName, apiKey, maxRequestBytes, maxInputs, value);
+        return new ServerOptions(host, port, modelName, apiKey, maxRequestBytes, maxInputs, value, imageFetcher);
+    }
+
+    public ServerOptions withImageFetcher(@Nullable ImageFetcher value) {
+        return new ServerOptions(host, port, modelName, apiKey, maxRequestBytes, maxInputs, gracePeriod, value);
     }
 }

@@ -155,5 +155,9 @@ class ServeCommandTest {
         int code = cli.execute("serve", "--model", directory.toString(), "--port", "70000");
         assertEquals(1, code, err.toString());
         assertTrue(err.toString().contains("vlm2vec serve: --port must be between 0 and 65535, not 70000"), err.toString());
+        java.io.StringWriter timeout = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(timeout));
+        assertEquals(1, cli.execute("serve", "--model", directory.toString(), "--allow-image-urls", "--image-url-timeout", "0"));
+        assertTrue(timeout.toString().contains("vlm2vec serve: --image-url-timeout must be"), timeout.toString());
     }
 }

@@ -163,6 +163,99 @@ class EmbeddingServerTest {
     }
 
     @Test
+    void imageUrlsAreFetchedWhenAllowedWithinTheirLimits() throws Exception {
+        byte[] picture = Base64.getDecoder().decode(pngDataUrl(40, 30).substring("data:image/png;base64,".length()));
+        BufferedImage noise = new BufferedImage(90, 100, BufferedImage.TYPE_INT_RGB);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        ByteArrayOutputStream noisy = new ByteArrayOutputStream();
+        ImageIO.write(noise, "png", noisy);
+        byte[] large = noisy.toByteArray();
+        assertTrue(large.length > 10_000 && picture.length < 10_000, large.length + " / " + picture.length);
+        // The image host: a picture, a large one (declared, and streamed without a length), a slow one, a redirect, a 404.
+        com.sun.net.httpserver.HttpServer images = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        images.createContext("/", exchange -> {
+            try (exchange) {
+                switch (exchange.getRequestURI().getPath()) {
+                    case "/pic.png" -> {
+                        exchange.sendResponseHeaders(200, picture.length);
+                        exchange.getResponseBody().write(picture);
+                    }
+                    case "/large.png" -> {
+                        exchange.sendResponseHeaders(200, large.length);
+                        exchange.getResponseBody().write(large);
+                    }
+                    case "/streamed.png" -> {
+                        exchange.sendResponseHeaders(200, 0);
+                        exchange.getResponseBody().write(large);
+                    }
+                    case "/slow.png" -> {
+                        try {
+                            Thread.sleep(3000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        exchange.sendResponseHeaders(200, picture.length);
+                        exchange.getResponseBody().write(picture);
+                    }
+                    case "/moved" -> {
+                        exchange.getResponseHeaders().set("Location", "/pic.png");
+                        exchange.sendResponseHeaders(302, -1);
+                    }
+                    default -> exchange.sendResponseHeaders(404, -1);
+                }
+            } catch (java.io.IOException e) {
+                // the fetcher gave up on a slow or large answer
+            }
+        });
+        images.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        images.start();
+        String host = "http://127.0.0.1:" + images.getAddress().getPort();
+        try (EmbeddingServer fetching = EmbeddingServer.start(embedder, ServerOptions.defaults("tiny").withAddress("127.0.0.1", 0)
+                .withImageFetcher(new dev.vlm2vec.processing.ImageFetcher(Duration.ofSeconds(1), 10_000)))) {
+            URI endpoint = URI.create("http://127.0.0.1:" + fetching.port() + "/v1/embeddings");
+            java.util.function.Function<String, HttpResponse<String>> send = body -> {
+                try {
+                    return CLIENT.send(HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            RgbImage expected = ImageLoader.decode(picture, "the picture");
+            HttpResponse<String> object = send.apply("{\"input\": [{\"image\": \"" + host + "/pic.png\"}]}");
+            assertEquals(200, object.statusCode(), object.body());
+            assertClose(embedder.embed(Input.of(null, "", expected)), floats(JSON.readTree(object.body()).get("data").get(0).get("embedding")));
+            HttpResponse<String> chat = send.apply("{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\","
+                    + " \"image_url\": {\"url\": \"" + host + "/pic.png\"}}, {\"type\": \"text\", \"text\": \"a picture\"}]}]}");
+            assertEquals(200, chat.statusCode(), chat.body());
+            assertClose(embedder.embed(Input.of(null, "a picture", expected)), floats(JSON.readTree(chat.body()).get("data").get(0).get("embedding")));
+            String[][] failures = {
+                {"/large.png", "413", "is " + large.length + " bytes, more than the cap of 10000 bytes for an image URL"},
+                {"/streamed.png", "413", "is more than 10000 bytes"},
+                {"/slow.png", "400", "did not answer within PT1S"},
+                {"/moved", "400", "answered HTTP 302 (a redirect; redirects are not followed)"},
+                {"/missing.png", "400", "answered HTTP 404"},
+            };
+            for (String[] failure : failures) {
+                HttpResponse<String> response = send.apply("{\"input\": [{\"image\": \"" + host + failure[0] + "\"}]}");
+                assertEquals(Integer.parseInt(failure[1]), response.statusCode(), failure[0] + ": " + response.body());
+                JsonNode error = JSON.readTree(response.body()).get("error");
+                assertTrue(error.get("message").asText().startsWith("input[0].image: " + host + failure[0])
+                        && error.get("message").asText().contains(failure[2]) && error.get("param").asText().equals("input[0].image"),
+                        failure[0] + ": " + response.body());
+            }
+        } finally {
+            images.stop(0);
+        }
+    }
+
+    @Test
     void dimensionsTruncateAndRenormalise() throws Exception {
         float[] full = embedder.embed(Input.text("short"));
         float[] eight = floats(ok("{\"input\": \"short\", \"dimensions\": 8}").get("data").get(0).get("embedding"));
@@ -217,6 +310,18 @@ class EmbeddingServerTest {
         HttpResponse<String> models = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
                 .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("tiny", JSON.readTree(models.body()).get("data").get(0).get("id").asText());
+        assertEquals(401, CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/info")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        JsonNode info = JSON.readTree(CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/info"))
+                .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals("tiny", info.get("model_id").asText());
+        assertEquals("phi3_v", info.get("model_type").asText());
+        assertEquals(64, info.get("dimension").asInt());
+        assertEquals(4, info.get("max_inputs").asInt());
+        assertEquals(200_000, info.get("max_request_bytes").asLong());
+        assertEquals(EmbedderOptions.defaults().maxBatchSize(), info.get("max_batch_size").asInt());
+        assertTrue(!info.get("image_urls").asBoolean() && info.get("version").asText().equals(System.getProperty("vlm2vec.test.projectVersion")),
+                info.toString());
         for (String probe : new String[] {"/health", "/ready"}) {
             HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(base + probe)).build(),
                     HttpResponse.BodyHandlers.ofString());
