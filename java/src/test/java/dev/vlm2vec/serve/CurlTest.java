@@ -1,5 +1,7 @@
 package dev.vlm2vec.serve;
 
+import static dev.vlm2vec.serve.JsonVectors.assertClose;
+import static dev.vlm2vec.serve.JsonVectors.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,21 +98,6 @@ class CurlTest {
             arguments.addAll(List.of("-H", "Authorization: Bearer " + key));
         }
         return curl(arguments.toArray(String[]::new));
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] values = new float[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) array.get(i).asDouble();
-        }
-        return values;
-    }
-
-    private static void assertClose(float[] expected, float[] actual) {
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-6, "value " + i);
-        }
     }
 
     /** Prometheus text format: one sample per line, {@code name{labels} value}; comments skipped. */

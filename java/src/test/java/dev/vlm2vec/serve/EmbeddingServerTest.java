@@ -1,5 +1,7 @@
 package dev.vlm2vec.serve;
 
+import static dev.vlm2vec.serve.JsonVectors.assertClose;
+import static dev.vlm2vec.serve.JsonVectors.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,21 +88,6 @@ class EmbeddingServerTest {
         assertTrue(error.get("message").isTextual() && error.has("type") && error.has("param") && error.has("code"), response.body());
         assertTrue(!response.body().contains("\tat "), "a stack trace in " + response.body());
         return error.get("message").asText() + " | param=" + error.get("param").asText();
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] values = new float[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) array.get(i).asDouble();
-        }
-        return values;
-    }
-
-    private static void assertClose(float[] expected, float[] actual) {
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-6, "value " + i);
-        }
     }
 
     private static String pngDataUrl(int width, int height) throws Exception {
