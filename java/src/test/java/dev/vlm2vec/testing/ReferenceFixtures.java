@@ -26,6 +26,15 @@ public final class ReferenceFixtures {
         return root;
     }
 
+    /** The Qwen2-VL fixtures, beside hf-reference: shared/fixtures/hf-reference-qwen2vl. */
+    public static Path qwen2vlRoot() {
+        Path root = root().toAbsolutePath().getParent().resolve("hf-reference-qwen2vl");
+        if (!Files.isDirectory(root.resolve("processor"))) {
+            throw new IllegalStateException("Qwen2-VL reference fixtures not found at " + root);
+        }
+        return root;
+    }
+
     /** A case of cases/ by its stem, or of another case folder as "folder/stem" (e.g. "llava-next-452/cases/n01_..."). */
     public static JsonNode readCase(String name) throws IOException {
         Path file = name.contains("/") ? root().resolve(name + ".json") : root().resolve("cases").resolve(name + ".json");
