@@ -18,11 +18,20 @@ Decoder::Decoder(io::Checkpoint& checkpoint, const std::string& prefix, const De
 torch::Tensor Decoder::embed(const torch::Tensor& input_ids) const { return torch::embedding(embed_tokens_, input_ids); }
 
 torch::Tensor Decoder::forward(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask) const {
-  const auto key_padding = attention_mask.to(torch::kBool);
   const auto lengths = attention_mask.sum(1);
   const auto [cos, sin] = rotary_.tables(lengths, inputs_embeds.size(1), inputs_embeds.scalar_type(), inputs_embeds.device());
+  return forward(inputs_embeds, attention_mask, cos, sin);
+}
+
+torch::Tensor Decoder::forward(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask, const torch::Tensor& cos,
+                               const torch::Tensor& sin, std::vector<torch::Tensor>* hidden_states) const {
+  const auto key_padding = attention_mask.to(torch::kBool);
   auto h = inputs_embeds;
-  for (const auto& layer : layers_) h = layer->forward(h, cos, sin, key_padding);
+  if (hidden_states != nullptr) hidden_states->push_back(h);
+  for (const auto& layer : layers_) {
+    h = layer->forward(h, cos, sin, key_padding);
+    if (hidden_states != nullptr) hidden_states->push_back(h);
+  }
   return norm_->forward(h);
 }
 

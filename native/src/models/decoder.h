@@ -28,6 +28,7 @@ struct DecoderConfig {
   double rms_norm_eps = 1e-5;
   double rope_theta = 10000.0;
   std::optional<LongRopeScaling> rope_scaling;  // Phi-3's LongRoPE; none for Llama / Mistral
+  bool attention_bias = false;  // q, k, v projections with biases (Qwen2; o_proj never has one)
 };
 
 class DecoderLayer : public torch::nn::Module {
@@ -51,6 +52,12 @@ class Decoder : public torch::nn::Module {
   // inputs_embeds [batch, seq, hidden], attention_mask [batch, seq] (1 real, 0 padding, right
   // padded) -> last hidden states after the final norm.
   torch::Tensor forward(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask) const;
+
+  // As above with the rotary tables given, cos and sin [batch, seq, head_dim] (Qwen2-VL's
+  // multimodal positions), and any padding side. hidden_states, when given, receives the input
+  // and every layer's output (the last one before the final norm), for tests.
+  torch::Tensor forward(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask, const torch::Tensor& cos,
+                        const torch::Tensor& sin, std::vector<torch::Tensor>* hidden_states = nullptr) const;
 
   const DecoderConfig& config() const { return config_; }
   const torch::Tensor& embedding_weight() const { return embed_tokens_; }

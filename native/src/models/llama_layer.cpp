@@ -10,9 +10,9 @@ LlamaLayer::LlamaLayer(io::Checkpoint& checkpoint, const std::string& prefix, co
   const std::string attention = prefix + ".self_attn", mlp = prefix + ".mlp";
   input_norm_ = register_module("input_layernorm", std::make_shared<RmsNorm>(checkpoint, prefix + ".input_layernorm.weight", hidden, config.rms_norm_eps));
   post_attention_norm_ = register_module("post_attention_layernorm", std::make_shared<RmsNorm>(checkpoint, prefix + ".post_attention_layernorm.weight", hidden, config.rms_norm_eps));
-  q_proj_ = register_module("q_proj", std::make_shared<Linear>(checkpoint, attention + ".q_proj", hidden, heads_ * head_dim_, false));
-  k_proj_ = register_module("k_proj", std::make_shared<Linear>(checkpoint, attention + ".k_proj", hidden, kv_heads_ * head_dim_, false));
-  v_proj_ = register_module("v_proj", std::make_shared<Linear>(checkpoint, attention + ".v_proj", hidden, kv_heads_ * head_dim_, false));
+  q_proj_ = register_module("q_proj", std::make_shared<Linear>(checkpoint, attention + ".q_proj", hidden, heads_ * head_dim_, config.attention_bias));
+  k_proj_ = register_module("k_proj", std::make_shared<Linear>(checkpoint, attention + ".k_proj", hidden, kv_heads_ * head_dim_, config.attention_bias));
+  v_proj_ = register_module("v_proj", std::make_shared<Linear>(checkpoint, attention + ".v_proj", hidden, kv_heads_ * head_dim_, config.attention_bias));
   o_proj_ = register_module("o_proj", std::make_shared<Linear>(checkpoint, attention + ".o_proj", heads_ * head_dim_, hidden, false));
   gate_proj_ = register_module("gate_proj", std::make_shared<Linear>(checkpoint, mlp + ".gate_proj", hidden, inner, false));
   up_proj_ = register_module("up_proj", std::make_shared<Linear>(checkpoint, mlp + ".up_proj", hidden, inner, false));

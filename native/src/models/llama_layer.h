@@ -1,5 +1,6 @@
-// A Llama-family decoder layer (Llama / Vicuna, Mistral): separate q, k, v, o projections
-// with grouped-query attention, SiLU-gated MLP with separate gate, up and down projections.
+// A Llama-family decoder layer (Llama / Vicuna, Mistral, and Qwen2 with biased q, k, v): separate
+// q, k, v, o projections with grouped-query attention, SiLU-gated MLP with separate gate, up and
+// down projections.
 #pragma once
 
 #include <memory>
