@@ -16,6 +16,7 @@
 #include "io/checkpoint.h"
 #include "io/json_file.h"
 #include "models/qwen2vl/qwen2vl_model.h"
+#include "models/qwen2vl/rope_index.h"
 #include "support/fixtures.h"
 #include "support/npz.h"
 
@@ -107,6 +108,26 @@ INSTANTIATE_TEST_SUITE_P(AllCases, Qwen2VlCases,
                                            "q09_mrope_square", "q10_mrope_tall", "q11_mrope_two_images", "q12_v2fmt_two_images",
                                            "q13_batch3_right_v2fmt", "q14_batch3_left_v2fmt", "q15_batch4_right_mrope",
                                            "q16_batch3_left_mrope", "q17_gme_square", "q18_gme_batch2_left"));
+
+class Qwen2VlPositions : public ::testing::TestWithParam<std::string> {};
+
+// The positions upstream's get_rope_index gives: 1-D for VLM2Vec prompts (no <|vision_start|>),
+// 3-D for Qwen-chat prompts, padding 1, left or right.
+TEST_P(Qwen2VlPositions, RopeIndexGivesTheCasesPositions) {
+  const auto the_case = io::read_json_file((qwen2vl_fixtures() / "cases" / (GetParam() + ".json")).string());
+  const auto b = batch(the_case);
+  const auto positions = models::qwen2vl::rope_index(b.input_ids, b.attention_mask, b.grid_thw,
+                                                     the_case.at("image_placeholder_id").get<int64_t>(),
+                                                     the_case.at("vision_start_token_id").get<int64_t>(), 2);
+  EXPECT_TRUE(torch::equal(positions, b.position_ids)) << positions << "\nexpected\n" << b.position_ids;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllButGme, Qwen2VlPositions,
+                         ::testing::Values("q01_text_short", "q02_text_long200", "q03_v2fmt_landscape", "q04_v2fmt_portrait",
+                                           "q05_v2fmt_square", "q06_v2fmt_tall", "q07_mrope_landscape", "q08_mrope_portrait",
+                                           "q09_mrope_square", "q10_mrope_tall", "q11_mrope_two_images", "q12_v2fmt_two_images",
+                                           "q13_batch3_right_v2fmt", "q14_batch3_left_v2fmt", "q15_batch4_right_mrope",
+                                           "q16_batch3_left_mrope"));
 
 class Qwen2VlDebug : public ::testing::TestWithParam<std::string> {};
 
