@@ -4,6 +4,7 @@
 #include "io/json_file.h"
 #include "models/llama_layer.h"
 #include "models/qwen2vl/mrope.h"
+#include "ops/last_token_pool.h"
 
 namespace vlm2vec::models::qwen2vl {
 
@@ -94,9 +95,8 @@ torch::Tensor Qwen2VlModel::embed(const torch::Tensor& input_ids, const torch::T
                                   const torch::Tensor& pixel_values, const torch::Tensor& grid_thw,
                                   const torch::Tensor& position_ids) const {
   const auto hidden = forward(input_ids, attention_mask, pixel_values, grid_thw, position_ids);
-  const auto rows = torch::arange(hidden.size(0), torch::TensorOptions().dtype(torch::kLong).device(hidden.device()));
-  const auto pooled = hidden.index({rows, pooled_positions(attention_mask).to(hidden.device())});
-  return torch::nn::functional::normalize(pooled.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-12));
+  // The project's one pooling op (with its CUDA twin); its "lengths" are the pooled positions + 1.
+  return ops::last_token_pool_normalize(hidden.contiguous(), (pooled_positions(attention_mask) + 1).to(hidden.device()));
 }
 
 }  // namespace vlm2vec::models::qwen2vl

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/rotary_embedding.h"
 
 namespace vlm2vec::models::qwen2vl {
 
@@ -13,11 +14,6 @@ namespace {
 // The vision code hard-codes it; vision_config has no key for it.
 constexpr double kLayerNormEps = 1e-6;
 constexpr double kRotaryTheta = 10000.0;
-
-torch::Tensor rotate_half(const torch::Tensor& x) {
-  const int64_t half = x.size(-1) / 2;
-  return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
 
 }  // namespace
 
@@ -87,11 +83,9 @@ torch::Tensor VisionBlock::forward(const torch::Tensor& x, const torch::Tensor& 
   const auto normed = norm1_->forward(x);
   // qkv rows are [q | k | v], each heads x head_dim.
   const auto qkv = qkv_->forward(normed).view({patches, 3, heads_, head_dim}).permute({1, 0, 2, 3});
-  // Rotary in fp32, as upstream's apply_rotary_pos_emb_vision; cos/sin broadcast over heads.
-  const auto rope = [&](const torch::Tensor& t) {
-    const auto f = t.to(torch::kFloat);
-    return (f * cos.unsqueeze(1) + rotate_half(f) * sin.unsqueeze(1)).to(t.scalar_type());
-  };
+  // Rotary in fp32, as upstream's apply_rotary_pos_emb_vision: the decoders' apply_rotary, whose
+  // cos/sin [patches, head_dim] broadcast over the heads axis of [patches, heads, head_dim].
+  const auto rope = [&](const torch::Tensor& t) { return apply_rotary(t.to(torch::kFloat), cos, sin).to(t.scalar_type()); };
   const auto q = rope(qkv[0]).transpose(0, 1), k = rope(qkv[1]).transpose(0, 1), v = qkv[2].transpose(0, 1);
   auto scores = torch::matmul(q, k.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(head_dim)));
   scores = scores + mask.to(scores.scalar_type());
