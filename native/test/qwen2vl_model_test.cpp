@@ -181,6 +181,23 @@ TEST(Qwen2VlModel, ConfigSpellingsOfHubFilesAreRead) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("mrope_section must be three numbers summing to head_dim / 2 = 8"), std::string::npos);
   }
+  // Sizes that would exhaust memory or divide by zero are refused before anything is built.
+  json["rope_scaling"]["mrope_section"] = {2, 3, 3};
+  json["vision_config"]["depth"] = 1000000000;
+  try {
+    models::qwen2vl::qwen2vl_config_from_json(json, "hub config.json");
+    FAIL() << "a billion vision blocks were accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("depth = 1000000000 is out of range [1, 512]"), std::string::npos) << e.what();
+  }
+  json["vision_config"]["depth"] = 2;
+  json["num_attention_heads"] = 0;
+  try {
+    models::qwen2vl::qwen2vl_config_from_json(json, "hub config.json");
+    FAIL() << "zero attention heads were accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("num_attention_heads = 0 is out of range"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -42,6 +42,13 @@ void check_decoder_config(const DecoderConfig& c, const std::string& where) {
   require(c.rope_theta > 0, where + ": rope_theta must be > 0");
 }
 
+void check_vision_sizes(const std::string& where, int64_t depth, int64_t width, int64_t heads, int64_t mlp_width) {
+  check_range(where, "depth", depth, 1, kMaxLayers);
+  check_range(where, "embed_dim", width, 1, kMaxHidden);
+  check_range(where, "num_heads", heads, 1, kMaxHeads);
+  check_range(where, "embed_dim * mlp_ratio", mlp_width, 1, kMaxIntermediate);
+}
+
 void check_clip_config(const ClipVisionConfig& c, const std::string& where) {
   check_range(where, "hidden_size", c.hidden_size, 1, kMaxHidden);
   check_range(where, "intermediate_size", c.intermediate_size, 1, kMaxIntermediate);

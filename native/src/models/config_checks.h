@@ -20,4 +20,7 @@ void check_decoder_config(const DecoderConfig& config, const std::string& where)
 // Sizes, image_size a multiple of patch_size, hidden % heads, the feature layer inside the tower.
 void check_clip_config(const ClipVisionConfig& config, const std::string& where);
 
+// The sizes of a vision tower that are not CLIP's (Qwen2-VL's): each in [1, the same bounds].
+void check_vision_sizes(const std::string& where, int64_t depth, int64_t width, int64_t heads, int64_t mlp_width);
+
 }  // namespace vlm2vec::models

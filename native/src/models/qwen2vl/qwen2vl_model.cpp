@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/config_checks.h"
 #include "models/llama_layer.h"
 #include "models/qwen2vl/mrope.h"
 #include "ops/last_token_pool.h"
@@ -20,10 +21,12 @@ Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& json, const std::st
   d.rms_norm_eps = io::optional<double>(json, "rms_norm_eps", 1e-6, where);
   d.rope_theta = io::optional<double>(json, "rope_theta", 1000000.0, where);
   d.attention_bias = true;
-  if (d.num_heads < 1 || d.hidden_size % d.num_heads != 0 || d.num_kv_heads < 1 || d.num_heads % d.num_kv_heads != 0) {
-    throw Error(VLM2VEC_ERR_BAD_MODEL, where + ": hidden_size must be a multiple of num_attention_heads, and that of num_key_value_heads");
+  check_range(where, "num_attention_heads", d.num_heads, 1, d.hidden_size);
+  if (d.hidden_size % d.num_heads != 0) {
+    throw Error(VLM2VEC_ERR_BAD_MODEL, where + ": hidden_size is not a multiple of num_attention_heads");
   }
   d.head_dim = d.hidden_size / d.num_heads;
+  check_decoder_config(d, where);
   c.image_token_id = io::optional<int64_t>(json, "image_token_id", c.image_token_id, where);
   if (json.contains("rope_scaling") && json.at("rope_scaling").is_object()) {
     const auto& scaling = json.at("rope_scaling");

@@ -1,10 +1,12 @@
 #include "models/qwen2vl/vision_tower.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/config_checks.h"
 #include "models/rotary_embedding.h"
 
 namespace vlm2vec::models::qwen2vl {
@@ -29,11 +31,15 @@ VisionConfig vision_config_from_json(const nlohmann::json& json, const std::stri
   v.temporal_patch_size = io::optional<int64_t>(json, "temporal_patch_size", v.temporal_patch_size, where);
   v.spatial_merge_size = io::optional<int64_t>(json, "spatial_merge_size", v.spatial_merge_size, where);
   v.hidden_act = io::optional<std::string>(json, "hidden_act", v.hidden_act, where);
-  if (v.depth < 1 || v.embed_dim < 1 || v.num_heads < 1 || v.embed_dim % v.num_heads != 0 || v.head_dim() % 4 != 0 ||
-      v.mlp_ratio < 1 || v.hidden_size < 1 || v.in_channels < 1 || v.patch_size < 1 || v.temporal_patch_size < 1 ||
-      v.spatial_merge_size < 1) {
-    throw Error(VLM2VEC_ERR_BAD_MODEL, where + ": vision_config needs positive sizes, embed_dim a multiple of num_heads"
-                                               " and a head width divisible by 4 (two rotary halves)");
+  check_vision_sizes(where, v.depth, v.embed_dim, v.num_heads, v.embed_dim * std::max<int64_t>(v.mlp_ratio, 0));
+  check_range(where, "hidden_size", v.hidden_size, 1, 1 << 16);
+  check_range(where, "patch_size", v.patch_size, 1, 1024);
+  check_range(where, "temporal_patch_size", v.temporal_patch_size, 1, 64);
+  check_range(where, "spatial_merge_size", v.spatial_merge_size, 1, 64);
+  check_range(where, "in_channels", v.in_channels, 1, 64);
+  if (v.embed_dim % v.num_heads != 0 || v.head_dim() % 4 != 0 || v.mlp_ratio < 1) {
+    throw Error(VLM2VEC_ERR_BAD_MODEL, where + ": vision_config needs embed_dim a multiple of num_heads, a head width"
+                                               " divisible by 4 (two rotary halves) and mlp_ratio >= 1");
   }
   if (v.hidden_act != "quick_gelu" && v.hidden_act != "gelu") {
     throw Error(VLM2VEC_ERR_UNSUPPORTED, where + ": vision hidden_act '" + v.hidden_act + "' is not supported (quick_gelu or gelu)");
