@@ -18,8 +18,11 @@ public final class Main {
             for (int i = 0; i < text.length; i++) {
                 dot += text[i] * picture[i];
             }
-            System.out.printf("sample: ready %s, dimension %d, text-image cosine %.4f, native library %s%n",
-                    service.ready(), text.length, dot, NativeLibrary.loadedFrom());
+            // One copy of the native library on the whole class path: vlm2vec-native's.
+            int copies = java.util.Collections.list(Main.class.getClassLoader()
+                    .getResources("native/" + NativeLibrary.platform() + "/libvlm2vec.so")).size();
+            System.out.printf("sample: ready %s, dimension %d, text-image cosine %.4f, native library copies %d, loaded %s%n",
+                    service.ready(), text.length, dot, copies, NativeLibrary.loadedFrom());
         } finally {
             Files.delete(image);
         }
