@@ -31,10 +31,11 @@ import org.jspecify.annotations.NullMarked;
 
 /**
  * An OpenAI-compatible embeddings server over an {@link Embedder}: {@code POST /v1/embeddings},
- * {@code GET /v1/models}, {@code GET /health} (the process is up), {@code GET /ready} (the
- * model is loaded and has embedded once) and {@code GET /metrics} (Prometheus). It runs on the JDK's own HTTP server with one virtual
- * thread per exchange: a request waits for its embeddings without holding a platform thread,
- * and the Embedder's dispatcher batches the inputs of concurrent requests together.
+ * {@code GET /v1/models}, {@code GET /info} (the model and the limits), {@code GET /health} (the
+ * process is up), {@code GET /ready} (the embedder is warmed up) and {@code GET /metrics}
+ * (Prometheus). It runs on the JDK's own HTTP server with one virtual thread per exchange: a
+ * request waits for its embeddings without holding a platform thread, and the Embedder's
+ * dispatcher batches the inputs of concurrent requests together.
  */
 @NullMarked
 public final class EmbeddingServer implements AutoCloseable {
