@@ -17,6 +17,33 @@ namespace {
 constexpr double kLayerNormEps = 1e-6;
 constexpr double kRotaryTheta = 10000.0;
 
+// grid_thw as checked (frames, rows, columns) triples: each positive, rows and columns multiples
+// of the merge size, the patch total equal to the pixel rows.
+std::vector<std::array<int64_t, 3>> checked_grids(const torch::Tensor& grid_thw, int64_t patches, int64_t merge) {
+  if (grid_thw.dim() != 2 || grid_thw.size(1) != 3) {
+    throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "image_grid_thw must be [images, 3], got " + c10::str(grid_thw.sizes()));
+  }
+  const auto grid = grid_thw.to(torch::kCPU, torch::kLong).contiguous();
+  const int64_t* values = grid.data_ptr<int64_t>();
+  std::vector<std::array<int64_t, 3>> grids;
+  int64_t total = 0;
+  for (int64_t i = 0; i < grid.size(0); ++i) {
+    const std::array<int64_t, 3> thw = {values[3 * i], values[3 * i + 1], values[3 * i + 2]};
+    if (thw[0] < 1 || thw[1] < 1 || thw[2] < 1 || thw[1] % merge != 0 || thw[2] % merge != 0) {
+      throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "image " + std::to_string(i) + " has grid_thw [" + std::to_string(thw[0]) +
+                                                    ", " + std::to_string(thw[1]) + ", " + std::to_string(thw[2]) +
+                                                    "]: all positive, rows and columns multiples of " + std::to_string(merge));
+    }
+    total += thw[0] * thw[1] * thw[2];
+    grids.push_back(thw);
+  }
+  if (total != patches) {
+    throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "image_grid_thw describes " + std::to_string(total) + " patches but pixel_values has " +
+                                                  std::to_string(patches) + " rows");
+  }
+  return grids;
+}
+
 }  // namespace
 
 VisionConfig vision_config_from_json(const nlohmann::json& json, const std::string& where) {
@@ -45,31 +72,6 @@ VisionConfig vision_config_from_json(const nlohmann::json& json, const std::stri
     throw Error(VLM2VEC_ERR_UNSUPPORTED, where + ": vision hidden_act '" + v.hidden_act + "' is not supported (quick_gelu or gelu)");
   }
   return v;
-}
-
-std::vector<std::array<int64_t, 3>> checked_grids(const torch::Tensor& grid_thw, int64_t patches, int64_t merge) {
-  if (grid_thw.dim() != 2 || grid_thw.size(1) != 3) {
-    throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "image_grid_thw must be [images, 3], got " + c10::str(grid_thw.sizes()));
-  }
-  const auto grid = grid_thw.to(torch::kCPU, torch::kLong).contiguous();
-  const int64_t* values = grid.data_ptr<int64_t>();
-  std::vector<std::array<int64_t, 3>> grids;
-  int64_t total = 0;
-  for (int64_t i = 0; i < grid.size(0); ++i) {
-    const std::array<int64_t, 3> thw = {values[3 * i], values[3 * i + 1], values[3 * i + 2]};
-    if (thw[0] < 1 || thw[1] < 1 || thw[2] < 1 || thw[1] % merge != 0 || thw[2] % merge != 0) {
-      throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "image " + std::to_string(i) + " has grid_thw [" + std::to_string(thw[0]) +
-                                                    ", " + std::to_string(thw[1]) + ", " + std::to_string(thw[2]) +
-                                                    "]: all positive, rows and columns multiples of " + std::to_string(merge));
-    }
-    total += thw[0] * thw[1] * thw[2];
-    grids.push_back(thw);
-  }
-  if (total != patches) {
-    throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "image_grid_thw describes " + std::to_string(total) + " patches but pixel_values has " +
-                                                  std::to_string(patches) + " rows");
-  }
-  return grids;
 }
 
 VisionBlock::VisionBlock(io::Checkpoint& checkpoint, const std::string& prefix, const VisionConfig& config)

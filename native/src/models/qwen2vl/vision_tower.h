@@ -84,8 +84,4 @@ class VisionTower : public torch::nn::Module {
   std::shared_ptr<Linear> merger_fc1_, merger_fc2_;
 };
 
-// grid_thw as checked (frames, rows, columns) triples: each positive, rows and columns multiples
-// of the merge size, the patch total equal to rows.
-std::vector<std::array<int64_t, 3>> checked_grids(const torch::Tensor& grid_thw, int64_t patches, int64_t merge);
-
 }  // namespace vlm2vec::models::qwen2vl

@@ -86,11 +86,6 @@ public final class EmbeddingServer implements AutoCloseable {
         return ready && embedder.ready();
     }
 
-    /** Responses delivered so far to accepted requests (any status; not the 503s of a shutdown). */
-    public long answered() {
-        return answered.sum();
-    }
-
     /**
      * What a shutdown did, over the server's life: accepted requests answered; accepted requests
      * whose response could not be delivered (the client or the network went away); and accepted
