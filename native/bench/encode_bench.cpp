@@ -19,12 +19,13 @@
 #include <string>
 #include <vector>
 
-#include "models/anyres.h"
-#include "models/llava_next_model.h"
+#include "models/llava_next/anyres.h"
+#include "models/llava_next/llava_next_model.h"
 #include "models/model_loader.h"
-#include "models/phi3v_image_embedding.h"
-#include "models/phi3v_model.h"
-#include "models/tiny_checkpoint.h"
+#include "models/phi3v/phi3v_image_embedding.h"
+#include "models/phi3v/phi3v_model.h"
+#include "models/phi3v/tiny_phi3v.h"
+#include "models/llava_next/tiny_llava_next.h"
 
 namespace {
 

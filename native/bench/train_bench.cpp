@@ -25,7 +25,8 @@
 
 #include "io/file_system.h"
 #include "models/model_loader.h"
-#include "models/tiny_checkpoint.h"
+#include "models/phi3v/tiny_phi3v.h"
+#include "models/llava_next/tiny_llava_next.h"
 #include "ops/fused_infonce.h"
 #include "training/trainer.h"
 

@@ -1,6 +1,7 @@
 #include "narrow_models.h"
 
-#include "models/tiny_checkpoint.h"
+#include "models/phi3v/tiny_phi3v.h"
+#include "models/llava_next/tiny_llava_next.h"
 
 namespace vlm2vec::fuzz {
 namespace {

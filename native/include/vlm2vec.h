@@ -25,7 +25,7 @@ extern "C" {
 #define VLM2VEC_API __attribute__((visibility("default")))
 
 /* Bumped whenever a declaration in this file changes; Java refuses any other value. */
-#define VLM2VEC_ABI_VERSION 3
+#define VLM2VEC_ABI_VERSION 4
 
 typedef enum vlm2vec_status {
     VLM2VEC_OK = 0,
@@ -82,30 +82,53 @@ typedef struct vlm2vec_model_info {
     int32_t reserved;
     int64_t hidden_size;      /* = embedding size */
     int64_t num_layers;       /* language model layers */
-    int64_t image_size;       /* side of one image crop, pixels */
-    int64_t max_crops;        /* crops per image incl. the global view */
+    int64_t image_size;       /* side of one image crop, pixels (Qwen2-VL: of one merged 2x2 patch window, 28) */
+    int64_t max_crops;        /* crops per image incl. the global view (Qwen2-VL: 0, sizes vary) */
     int64_t parameter_count;  /* parameters loaded (unused tensors not counted) */
 } vlm2vec_model_info;
 
+typedef enum vlm2vec_padding_side {
+    VLM2VEC_PAD_RIGHT = 0, /* real tokens first: each row's mask is ones then zeros */
+    VLM2VEC_PAD_LEFT = 1   /* padding first: zeros then ones (Qwen2-VL's tokenizer pads so) */
+} vlm2vec_padding_side;
+
 /*
- * One right-padded batch. Token ids and mask are [batch_size, seq_len]; image placeholder
- * tokens are already expanded to each image's token count (Phi-3.5-V: ids -k for image k
- * of a prompt). Images are given in the order their placeholders appear, example by
- * example: pixel_values [num_images, crops_per_image, channels, crop_height, crop_width]
- * float32 and image_sizes [num_images, 2] (height, width). With num_images 0 both may be NULL.
+ * One image of a batch (ABI 4): its pixels in the layout its backbone's processor gives.
+ *  - Phi-3.5-V, LLaVA-NeXT: rank 4, [views, channels, height, width] (crops or tiles, global
+ *    view included; images of a batch may have different view counts), image_size the (height,
+ *    width) the backbone needs (Phi-3.5-V: the padded HD size; LLaVA-NeXT: the original size),
+ *    grid_thw zeros.
+ *  - Qwen2-VL: rank 2, [patches, channels * temporal * patch * patch] (1176), grid_thw the patch
+ *    grid (frames, rows, columns) with frames * rows * columns = patches; image_size the resized
+ *    (height, width).
+ * pixel_values holds shape[0] * ... * shape[rank - 1] float32 values.
+ */
+typedef struct vlm2vec_image {
+    const float *pixel_values;
+    int64_t rank;
+    int64_t shape[4];
+    int64_t image_size[2];
+    int64_t grid_thw[3];
+} vlm2vec_image;
+
+/*
+ * One padded batch. Token ids and mask are [batch_size, seq_len], padded on padding_side;
+ * image placeholder tokens are already expanded to each image's token count (Phi-3.5-V: ids
+ * -k for image k of a prompt). images holds num_images descriptors in the order their
+ * placeholders appear, example by example (NULL when num_images is 0). position_ids is NULL
+ * (the backbone's own positions: Qwen2-VL's get_rope_index, arange for the others) or
+ * [3, batch_size, seq_len] M-RoPE positions (Qwen2-VL only; GME's arange, say).
  */
 typedef struct vlm2vec_batch {
     int64_t batch_size;
     int64_t seq_len;
     const int64_t *input_ids;
     const int64_t *attention_mask;
+    const int64_t *position_ids;
+    int32_t padding_side;     /* a vlm2vec_padding_side */
+    int32_t reserved;
     int64_t num_images;
-    int64_t crops_per_image;
-    int64_t channels;
-    int64_t crop_height;
-    int64_t crop_width;
-    const float *pixel_values;
-    const int64_t *image_sizes;
+    const vlm2vec_image *images;
 } vlm2vec_batch;
 
 /* ---- version and errors ------------------------------------------------------------ */
@@ -181,17 +204,19 @@ VLM2VEC_API int32_t vlm2vec_model_info_get(const vlm2vec_model *model, vlm2vec_m
 VLM2VEC_API int32_t vlm2vec_model_load_report(const vlm2vec_model *model, const char **out);
 
 /* Embeds a batch: out receives [batch_size, hidden_size] floats (out_numel elements), the
- * hidden state of each example's last real token, L2-normalised when normalize != 0. */
+ * hidden state VLM2Vec pools (the last position when every row's last mask entry is 1, else
+ * each row's last real token), L2-normalised when normalize != 0. */
 VLM2VEC_API int32_t vlm2vec_model_encode(const vlm2vec_model *model, const vlm2vec_batch *batch,
                                          int32_t normalize, float *out, int64_t out_numel);
 
 /* Frees the model; NULL is ignored. */
 VLM2VEC_API void vlm2vec_model_free(vlm2vec_model *model);
 
-/* Writes a tiny random model of architecture ("phi3_v" or "llava_next") into out_dir, in
- * the real Hugging Face layout, deterministic for seed. image_size is the CLIP crop side in
- * pixels (0 for the default 56; a multiple of 28 for phi3_v, of 14 for llava_next). Each
- * file is written atomically. */
+/* Writes a tiny random model of architecture (a config.json model_type: "phi3_v",
+ * "llava_next", "qwen2_vl"; or "phi3v", "llava-next", "qwen2vl") into out_dir, in the real
+ * Hugging Face layout, deterministic for seed. image_size is the CLIP crop side in pixels (0
+ * for the default 56; a multiple of 28 for phi3_v, of 14 for llava_next; qwen2_vl takes 0
+ * only: its images have no fixed size). Each file is written atomically. */
 VLM2VEC_API int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed,
                                       int64_t image_size);
 

@@ -12,7 +12,8 @@
 #include "common/error.h"
 #include "io/safetensors.h"
 #include "models/model_loader.h"
-#include "models/tiny_checkpoint.h"
+#include "models/phi3v/tiny_phi3v.h"
+#include "models/llava_next/tiny_llava_next.h"
 #include "support/tiny_model.h"
 
 namespace fs = std::filesystem;

@@ -7,10 +7,11 @@
 
 #include "common/error.h"
 #include "io/safetensors.h"
-#include "models/anyres.h"
-#include "models/llava_next_model.h"
+#include "models/llava_next/anyres.h"
+#include "models/llava_next/llava_next_model.h"
 #include "models/model_loader.h"
-#include "models/tiny_checkpoint.h"
+#include "models/phi3v/tiny_phi3v.h"
+#include "models/llava_next/tiny_llava_next.h"
 #include "support/tiny_model.h"
 
 using vlm2vec::models::Resolution;

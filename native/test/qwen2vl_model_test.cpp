@@ -94,7 +94,7 @@ TEST_P(Qwen2VlCases, EmbeddingsMatchTheReference) {
   torch::NoGradGuard no_grad;
   const auto the_case = io::read_json_file((qwen2vl_fixtures() / "cases" / (GetParam() + ".json")).string());
   const auto b = batch(the_case);
-  const auto pooled = Qwen2VlModel::pooled_positions(b.attention_mask);
+  const auto pooled = vlm2vec::models::pooled_positions(b.attention_mask);
   EXPECT_TRUE(torch::equal(pooled, torch::tensor(the_case.at("pool_index").get<std::vector<int64_t>>(), torch::kLong)));
   const auto embeddings = tiny().model.embed(b.input_ids, b.attention_mask, b.pixel_values, b.grid_thw, b.position_ids);
   const double diff = max_diff(embeddings, testing::matrix(the_case.at("expected_embedding")));

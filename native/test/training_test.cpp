@@ -12,7 +12,7 @@
 
 #include "common/error.h"
 #include "io/safetensors.h"
-#include "models/lora_adapter.h"
+#include "models/layers/lora_adapter.h"
 #include "models/model_loader.h"
 #include "support/tiny_model.h"
 #include "training/adapters.h"

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 
@@ -17,7 +18,7 @@ inline void check_dimension(const char* name, int64_t value, int64_t minimum) {
 }
 
 // Product of non-negative sizes; an overflow is an argument error, not a wrap-around.
-inline int64_t checked_product(std::initializer_list<int64_t> sizes) {
+inline int64_t checked_product(const std::vector<int64_t>& sizes) {
   int64_t product = 1;
   for (const int64_t size : sizes) {
     if (size != 0 && product > std::numeric_limits<int64_t>::max() / size) {
@@ -27,6 +28,8 @@ inline int64_t checked_product(std::initializer_list<int64_t> sizes) {
   }
   return product;
 }
+
+inline int64_t checked_product(std::initializer_list<int64_t> sizes) { return checked_product(std::vector<int64_t>(sizes)); }
 
 // A buffer may only be NULL when it holds no elements.
 inline void check_buffer(const char* name, const void* data, int64_t numel, int64_t expected,

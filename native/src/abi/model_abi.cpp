@@ -69,6 +69,69 @@ torch::Tensor long_view(const int64_t* data, std::vector<int64_t> shape) {
 
 }  // namespace
 
+namespace {
+
+std::string image_name(int64_t i) { return "batch.images[" + std::to_string(i) + "]"; }
+
+// Views (rank 4): stacked into [images, views, channels, height, width], images with fewer
+// views padded with zero views (the backbone reads the real count from image_size).
+void add_view_images(const vlm2vec_batch& batch, vlm2vec::models::EncodeBatch& view) {
+  const auto& first = batch.images[0];
+  int64_t views = 0;
+  for (int64_t i = 0; i < batch.num_images; ++i) {
+    const auto& image = batch.images[i];
+    vlm2vec::check_argument(image.rank == 4, image_name(i) + ".rank = " + std::to_string(image.rank) +
+                                                 ": the images of one batch share a layout, and images[0] has rank 4");
+    for (int d = 1; d < 4; ++d) {
+      vlm2vec::check_argument(image.shape[d] == first.shape[d],
+                              image_name(i) + ".shape[" + std::to_string(d) + "] = " + std::to_string(image.shape[d]) +
+                                  " differs from images[0]'s " + std::to_string(first.shape[d]) +
+                                  ": views of one batch share channels, height and width");
+    }
+    views = std::max(views, image.shape[0]);
+  }
+  auto pixels = torch::zeros({batch.num_images, views, first.shape[1], first.shape[2], first.shape[3]}, torch::kFloat32);
+  auto sizes = torch::empty({batch.num_images, 2}, torch::kLong);
+  for (int64_t i = 0; i < batch.num_images; ++i) {
+    const auto& image = batch.images[i];
+    pixels[i].narrow(0, 0, image.shape[0]).copy_(torch::from_blob(
+        const_cast<float*>(image.pixel_values), {image.shape[0], image.shape[1], image.shape[2], image.shape[3]}, torch::kFloat32));
+    sizes[i][0] = image.image_size[0];
+    sizes[i][1] = image.image_size[1];
+  }
+  view.pixel_values = pixels;
+  view.image_sizes = sizes;
+}
+
+// Patches (rank 2): concatenated into [patches, values] in image order, with their grids.
+void add_patch_images(const vlm2vec_batch& batch, vlm2vec::models::EncodeBatch& view) {
+  std::vector<torch::Tensor> parts;
+  auto grids = torch::empty({batch.num_images, 3}, torch::kLong);
+  auto sizes = torch::empty({batch.num_images, 2}, torch::kLong);
+  for (int64_t i = 0; i < batch.num_images; ++i) {
+    const auto& image = batch.images[i];
+    vlm2vec::check_argument(image.rank == 2, image_name(i) + ".rank = " + std::to_string(image.rank) +
+                                                 ": the images of one batch share a layout, and images[0] has rank 2");
+    vlm2vec::check_argument(image.shape[1] == batch.images[0].shape[1],
+                            image_name(i) + ".shape[1] = " + std::to_string(image.shape[1]) + " differs from images[0]'s " +
+                                std::to_string(batch.images[0].shape[1]) + ": patches of one batch share their width");
+    for (int d = 0; d < 3; ++d) check_dimension((image_name(i) + ".grid_thw[" + std::to_string(d) + "]").c_str(), image.grid_thw[d], 1);
+    vlm2vec::check_argument(checked_product({image.grid_thw[0], image.grid_thw[1], image.grid_thw[2]}) == image.shape[0],
+                            image_name(i) + ": grid_thw " + std::to_string(image.grid_thw[0]) + " x " +
+                                std::to_string(image.grid_thw[1]) + " x " + std::to_string(image.grid_thw[2]) +
+                                " does not give its " + std::to_string(image.shape[0]) + " patch rows");
+    parts.push_back(torch::from_blob(const_cast<float*>(image.pixel_values), {image.shape[0], image.shape[1]}, torch::kFloat32));
+    for (int d = 0; d < 3; ++d) grids[i][d] = image.grid_thw[d];
+    sizes[i][0] = image.image_size[0];
+    sizes[i][1] = image.image_size[1];
+  }
+  view.pixel_values = torch::cat(parts);
+  view.image_grid_thw = grids;
+  view.image_sizes = sizes;
+}
+
+}  // namespace
+
 vlm2vec::models::EncodeBatch batch_view(const vlm2vec_batch& batch) {
   check_dimension("batch_size", batch.batch_size, 1);
   check_dimension("seq_len", batch.seq_len, 1);
@@ -76,26 +139,40 @@ vlm2vec::models::EncodeBatch batch_view(const vlm2vec_batch& batch) {
   checked_product({batch.batch_size, batch.seq_len});
   vlm2vec::check_not_null(batch.input_ids, "batch.input_ids");
   vlm2vec::check_not_null(batch.attention_mask, "batch.attention_mask");
+  vlm2vec::check_argument(batch.padding_side == VLM2VEC_PAD_RIGHT || batch.padding_side == VLM2VEC_PAD_LEFT,
+                          "batch.padding_side = " + std::to_string(batch.padding_side) +
+                              " is not a vlm2vec_padding_side (0 right, 1 left)");
   vlm2vec::models::EncodeBatch view;
   view.input_ids = long_view(batch.input_ids, {batch.batch_size, batch.seq_len});
   view.attention_mask = long_view(batch.attention_mask, {batch.batch_size, batch.seq_len});
-  if (batch.num_images > 0) {
-    check_dimension("crops_per_image", batch.crops_per_image, 1);
-    check_dimension("channels", batch.channels, 1);
-    check_dimension("crop_height", batch.crop_height, 1);
-    check_dimension("crop_width", batch.crop_width, 1);
-    checked_product({batch.num_images, batch.crops_per_image, batch.channels, batch.crop_height, batch.crop_width});
-    vlm2vec::check_not_null(batch.pixel_values, "batch.pixel_values");
-    vlm2vec::check_not_null(batch.image_sizes, "batch.image_sizes");
-    view.pixel_values = torch::from_blob(const_cast<float*>(batch.pixel_values),
-                                         {batch.num_images, batch.crops_per_image, batch.channels, batch.crop_height,
-                                          batch.crop_width},
-                                         torch::kFloat32);
-    view.image_sizes = long_view(batch.image_sizes, {batch.num_images, 2});
+  view.left_padded = batch.padding_side == VLM2VEC_PAD_LEFT;
+  if (batch.position_ids != nullptr) {
+    checked_product({3, batch.batch_size, batch.seq_len});
+    view.position_ids = long_view(batch.position_ids, {3, batch.batch_size, batch.seq_len});
+  }
+  if (batch.num_images == 0) return view;
+  vlm2vec::check_not_null(batch.images, "batch.images");
+  for (int64_t i = 0; i < batch.num_images; ++i) {
+    const auto& image = batch.images[i];
+    vlm2vec::check_argument(image.rank >= 1 && image.rank <= 4,
+                            image_name(i) + ".rank = " + std::to_string(image.rank) + " must be in [1, 4]");
+    std::vector<int64_t> shape(image.shape, image.shape + image.rank);
+    for (int64_t d = 0; d < image.rank; ++d) {
+      check_dimension((image_name(i) + ".shape[" + std::to_string(d) + "]").c_str(), image.shape[d], 1);
+    }
+    checked_product(shape);
+    vlm2vec::check_not_null(image.pixel_values, (image_name(i) + ".pixel_values").c_str());
+  }
+  if (batch.images[0].rank == 4) {
+    add_view_images(batch, view);
+  } else if (batch.images[0].rank == 2) {
+    add_patch_images(batch, view);
+  } else {
+    throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, image_name(0) + ".rank = " + std::to_string(batch.images[0].rank) +
+                                                  ": images are [views, channels, height, width] (rank 4) or [patches, values] (rank 2)");
   }
   return view;
 }
-
 
 vlm2vec::models::EmbeddingModel& checked_model(vlm2vec_model* model) {
   vlm2vec::check_not_null(model, "model");

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/clip_vision.h"
-#include "models/decoder.h"
+#include "models/layers/clip_vision.h"
+#include "models/layers/decoder.h"
 
 namespace vlm2vec::models {
 

@@ -1,5 +1,5 @@
-// What every backbone offers the C ABI: hidden states for a tokenised, right-padded batch
-// with its images, and facts about itself. Pooling and normalisation are shared.
+// What every backbone offers the C ABI: hidden states for a tokenised, padded batch with its
+// images, and facts about itself. Pooling and normalisation are shared.
 #pragma once
 
 #include <torch/torch.h>
@@ -10,11 +10,20 @@
 
 namespace vlm2vec::models {
 
+// How a backbone's processor lays out an image's pixels.
+enum class ImageLayout {
+  kViews,    // [images, views, channels, height, width]: crops or tiles (Phi-3.5-V, LLaVA-NeXT)
+  kPatches,  // [patches of all images, values] with a patch grid per image (Qwen2-VL)
+};
+
 struct EncodeBatch {
-  torch::Tensor input_ids;       // [batch, seq] int64, right padded
+  torch::Tensor input_ids;       // [batch, seq] int64, padded on the side left_padded says
   torch::Tensor attention_mask;  // [batch, seq] int64: 1 real token, 0 padding
-  torch::Tensor pixel_values;    // [images, crops, channels, height, width] float, or undefined
+  torch::Tensor pixel_values;    // float, in one ImageLayout, or undefined (no images)
   torch::Tensor image_sizes;     // [images, 2] int64 (height, width), or undefined
+  torch::Tensor image_grid_thw;  // [images, 3] int64 patch grids (kPatches), or undefined
+  torch::Tensor position_ids;    // [3, batch, seq] int64 M-RoPE positions, or undefined: the backbone's own
+  bool left_padded = false;
 };
 
 struct ModelInfo {
@@ -39,8 +48,8 @@ class EmbeddingModel {
   // Facts only the loader knows (parameter count, dtype, device) are filled in by it.
   ModelInfo& mutable_info() { return info_; }
 
-  // The embedding of each example: the hidden state of its last real token, L2-normalised
-  // when normalize is set. [batch, hidden_size] float32 on the CPU.
+  // The embedding of each example: the hidden state at pooled_positions, L2-normalised when
+  // normalize is set. [batch, hidden_size] float32 on the CPU.
   torch::Tensor encode(const EncodeBatch& batch, bool normalize) const;
 
   // Text written once at load time: tensors found but not used, and similar notes.
@@ -64,8 +73,14 @@ class EmbeddingModel {
   std::string source_directory_;
 };
 
-// Checks the batch tensors' shapes and the token ids against the vocabulary, naming what is
-// wrong; shared by the backbones.
-void check_encode_batch(const EncodeBatch& batch, int64_t vocab_size);
+// The row VLM2Vec pools (MMEBModel._pooling, "last"), for every backbone: the last position when
+// every row's last mask entry is 1 (left padding, or none), else each row's last real token.
+// [batch] int64 on the mask's device.
+torch::Tensor pooled_positions(const torch::Tensor& attention_mask);
+
+// Checks the batch tensors' shapes, the padding and the token ids against the vocabulary,
+// naming what is wrong; shared by the backbones. layout is the image layout the backbone takes;
+// position_ids are refused unless the backbone takes them.
+void check_encode_batch(const EncodeBatch& batch, int64_t vocab_size, ImageLayout layout, bool takes_position_ids = false);
 
 }  // namespace vlm2vec::models

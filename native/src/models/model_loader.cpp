@@ -7,8 +7,7 @@
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "io/json_file.h"
-#include "models/llava_next_model.h"
-#include "models/phi3v_model.h"
+#include "models/backbone.h"
 
 namespace vlm2vec::models {
 namespace {
@@ -46,20 +45,10 @@ std::unique_ptr<EmbeddingModel> load_model_unnamed(const std::string& directory,
   check_dtype_runs_on(dtype, device);
   const std::string config_path = (fs::path(directory) / "config.json").string();
   const auto model_type = io::required<std::string>(io::read_json_file(config_path), "model_type", config_path);
+  const Backbone& backbone = find_backbone(model_type, config_path);
   io::Checkpoint checkpoint(directory, dtype, device);
-  std::unique_ptr<EmbeddingModel> model;
-  if (model_type == "phi3_v") {
-    auto phi3v = std::make_unique<Phi3VModel>(checkpoint, read_phi3v_config(directory, checkpoint));
-    checkpoint.finish();
-    model = std::move(phi3v);
-  } else if (model_type == "llava_next") {
-    const auto names = LlavaNextWeightNames::detect(checkpoint);
-    auto llava = std::make_unique<LlavaNextModel>(checkpoint, read_llava_next_config(directory, checkpoint, names), names);
-    checkpoint.finish();
-    model = std::move(llava);
-  } else {
-    throw Error(VLM2VEC_ERR_UNSUPPORTED, config_path + ": model_type '" + model_type + "' is not supported (phi3_v, llava_next)");
-  }
+  auto model = backbone.load(directory, checkpoint);
+  checkpoint.finish();
   ModelInfo& info = model->mutable_info();
   info.parameter_count = checkpoint.parameter_count();
   info.dtype = dtype;

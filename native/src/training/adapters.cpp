@@ -10,6 +10,7 @@
 #include "io/file_system.h"
 #include "io/json_file.h"
 #include "io/safetensors.h"
+#include "models/backbone.h"
 
 namespace vlm2vec::training {
 namespace {
@@ -36,11 +37,7 @@ torch::nn::Module& module_of(models::EmbeddingModel& model) {
 }
 
 std::vector<std::string> default_targets(const std::string& architecture) {
-  if (architecture == "phi3_v") return {"qkv_proj", "o_proj", "gate_up_proj", "down_proj", "q_proj", "k_proj", "v_proj", "out_proj"};
-  if (architecture == "llava_next") {
-    return {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "out_proj"};
-  }
-  throw Error(VLM2VEC_ERR_UNSUPPORTED, "no default LoRA targets for architecture '" + architecture + "'");
+  return models::find_backbone(architecture, "LoRA targets").lora_targets;
 }
 
 std::vector<std::shared_ptr<models::Linear>> linear_layers(models::EmbeddingModel& model) {

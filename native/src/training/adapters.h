@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "models/embedding_model.h"
-#include "models/linear.h"
-#include "models/lora_adapter.h"
+#include "models/layers/linear.h"
+#include "models/layers/lora_adapter.h"
 
 namespace vlm2vec::training {
 

@@ -47,7 +47,7 @@ double in_batch_accuracy(const torch::Tensor& q, const torch::Tensor& t) {
 
 torch::Tensor embed_for_training(models::EmbeddingModel& model, const models::EncodeBatch& batch) {
   const auto hidden = model.hidden_states(batch).to(torch::kFloat32);
-  const auto lengths = batch.attention_mask.sum(1).to(torch::kLong).to(hidden.device());
+  const auto lengths = (models::pooled_positions(batch.attention_mask) + 1).to(hidden.device());
   namespace F = torch::nn::functional;
   return F::normalize(ops::last_token_pool(hidden, lengths), F::NormalizeFuncOptions().p(2.0).dim(-1).eps(1e-12));
 }

@@ -4,7 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/tiny_checkpoint.h"
+#include "models/phi3v/tiny_phi3v.h"
+#include "models/llava_next/tiny_llava_next.h"
 
 namespace vlm2vec::testing {
 

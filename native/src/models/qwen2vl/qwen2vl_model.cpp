@@ -1,16 +1,24 @@
 #include "models/qwen2vl/qwen2vl_model.h"
 
+#include <filesystem>
+
 #include "common/error.h"
 #include "io/json_file.h"
 #include "models/config_checks.h"
-#include "models/llama_layer.h"
+#include "models/layers/llama_layer.h"
 #include "models/qwen2vl/mrope.h"
+#include "models/qwen2vl/rope_index.h"
 #include "ops/last_token_pool.h"
 
 namespace vlm2vec::models::qwen2vl {
 
-Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& json, const std::string& where) {
+Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& file, const std::string& where) {
   Qwen2VlConfig c;
+  // transformers >= 4.52 nests the text keys; its text_config wins over stale top-level copies.
+  nlohmann::json json = file;
+  if (file.contains("text_config") && file.at("text_config").is_object()) {
+    for (const auto& [key, value] : file.at("text_config").items()) json[key] = value;
+  }
   DecoderConfig& d = c.decoder;
   d.vocab_size = io::required<int64_t>(json, "vocab_size", where);
   d.hidden_size = io::required<int64_t>(json, "hidden_size", where);
@@ -28,6 +36,7 @@ Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& json, const std::st
   d.head_dim = d.hidden_size / d.num_heads;
   check_decoder_config(d, where);
   c.image_token_id = io::optional<int64_t>(json, "image_token_id", c.image_token_id, where);
+  c.vision_start_token_id = io::optional<int64_t>(json, "vision_start_token_id", c.vision_start_token_id, where);
   if (json.contains("rope_scaling") && json.at("rope_scaling").is_object()) {
     const auto& scaling = json.at("rope_scaling");
     if (scaling.contains("mrope_section")) {
@@ -49,14 +58,41 @@ Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& json, const std::st
   return c;
 }
 
+Qwen2VlConfig read_qwen2vl_config(const std::string& directory, const io::Checkpoint& checkpoint) {
+  const std::string path = (std::filesystem::path(directory) / "config.json").string();
+  auto config = qwen2vl_config_from_json(io::read_json_file(path), path);
+  if (checkpoint.contains("model.language_model.embed_tokens.weight")) {
+    config.decoder_prefix = "model.language_model";
+    config.vision_prefix = "model.visual";
+  }
+  return config;
+}
+
 Qwen2VlModel::Qwen2VlModel(io::Checkpoint& checkpoint, const Qwen2VlConfig& config) : config_(config) {
-  vision_ = register_module("visual", std::make_shared<VisionTower>(checkpoint, "visual", config.vision));
-  decoder_ = register_module("model", std::make_shared<Decoder>(checkpoint, "model", config.decoder,
+  vision_ = register_module("visual", std::make_shared<VisionTower>(checkpoint, config.vision_prefix, config.vision));
+  decoder_ = register_module("model", std::make_shared<Decoder>(checkpoint, config.decoder_prefix, config.decoder,
                                                                 [](io::Checkpoint& c, const std::string& prefix, const DecoderConfig& d) {
                                                                   return std::make_shared<LlamaLayer>(c, prefix, d);
                                                                 }));
   // 2B ties lm_head to the embedding and stores none; 7B stores one. Embeddings use neither.
   checkpoint.ignore("lm_head.weight");
+  info_.architecture = "qwen2_vl";
+  info_.hidden_size = config.decoder.hidden_size;
+  info_.num_layers = config.decoder.num_layers;
+  info_.image_size = config.vision.patch_size * config.vision.spatial_merge_size;
+  info_.max_crops = 0;
+}
+
+torch::Tensor Qwen2VlModel::hidden_states(const EncodeBatch& batch) const {
+  check_encode_batch(batch, config_.decoder.vocab_size, ImageLayout::kPatches, /*takes_position_ids=*/true);
+  const auto device = decoder_->embedding_weight().device();
+  const auto positions = batch.position_ids.defined()
+                             ? batch.position_ids
+                             : rope_index(batch.input_ids, batch.attention_mask, batch.image_grid_thw, config_.image_token_id,
+                                          config_.vision_start_token_id, config_.vision.spatial_merge_size);
+  const auto pixels = batch.pixel_values.defined() ? batch.pixel_values.to(device) : batch.pixel_values;
+  const auto grids = batch.image_grid_thw.defined() ? batch.image_grid_thw.to(device) : batch.image_grid_thw;
+  return forward(batch.input_ids.to(device), batch.attention_mask.to(device), pixels, grids, positions.to(device));
 }
 
 torch::Tensor Qwen2VlModel::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
@@ -85,21 +121,12 @@ torch::Tensor Qwen2VlModel::forward(const torch::Tensor& input_ids, const torch:
   return decoder_->forward(embeds, attention_mask, cos, sin, hidden_states);
 }
 
-torch::Tensor Qwen2VlModel::pooled_positions(const torch::Tensor& attention_mask) {
-  const auto mask = attention_mask.to(torch::kLong);
-  const int64_t seq = mask.size(1);
-  if (mask.select(1, seq - 1).sum().item<int64_t>() == mask.size(0)) {
-    return torch::full({mask.size(0)}, seq - 1, torch::TensorOptions().dtype(torch::kLong).device(mask.device()));
-  }
-  return mask.sum(1) - 1;
-}
-
 torch::Tensor Qwen2VlModel::embed(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
                                   const torch::Tensor& pixel_values, const torch::Tensor& grid_thw,
                                   const torch::Tensor& position_ids) const {
   const auto hidden = forward(input_ids, attention_mask, pixel_values, grid_thw, position_ids);
   // The project's one pooling op (with its CUDA twin); its "lengths" are the pooled positions + 1.
-  return ops::last_token_pool_normalize(hidden.contiguous(), (pooled_positions(attention_mask) + 1).to(hidden.device()));
+  return ops::last_token_pool_normalize(hidden.contiguous(), (models::pooled_positions(attention_mask) + 1).to(hidden.device()));
 }
 
 }  // namespace vlm2vec::models::qwen2vl

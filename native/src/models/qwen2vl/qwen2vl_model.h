@@ -2,10 +2,7 @@
 // vision tower's features written into the <|image_pad|> rows of the token embeddings, in order
 // over the batch; the Qwen2 decoder (biased q/k/v, GQA, SiLU MLP) with M-RoPE positions given by
 // the caller ([3, batch, seq]: 1-D for VLM2Vec prompts, get_rope_index's for Qwen-chat prompts,
-// arange for GME); the last real token pooled and L2-normalised.
-//
-// Not yet behind the C ABI: the batch descriptor for per-image patch grids is the next step
-// (issue 15, item 2). Tests call it directly.
+// arange for GME); the row VLM2Vec pools, L2-normalised (EmbeddingModel::encode).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,7 +13,8 @@
 #include <vector>
 
 #include "io/checkpoint.h"
-#include "models/decoder.h"
+#include "models/embedding_model.h"
+#include "models/layers/decoder.h"
 #include "models/qwen2vl/vision_tower.h"
 
 namespace vlm2vec::models::qwen2vl {
@@ -26,14 +24,23 @@ struct Qwen2VlConfig {
   VisionConfig vision;
   std::vector<int64_t> mrope_section = {16, 24, 24};
   int64_t image_token_id = 151655;
+  int64_t vision_start_token_id = 151652;
+  // Tensor prefixes: "model" and "visual" in the Hub files and the vendored class's; the
+  // transformers >= 4.52 classes save "model.language_model" and "model.visual".
+  std::string decoder_prefix = "model";
+  std::string vision_prefix = "visual";
 };
 
 // config.json of a qwen2_vl checkpoint, flat layout; rope_scaling as Hub files write it
 // ({"type": "mrope", "mrope_section"}) or as the vendored class rewrites it ({"type": "default",
-// "rope_type": "default", "mrope_section"}).
+// "rope_type": "default", "mrope_section"}); the text keys at the top level or, as
+// transformers >= 4.52 writes them, in text_config.
 Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& json, const std::string& where);
 
-class Qwen2VlModel : public torch::nn::Module {
+// config.json of directory, with the tensor prefixes the checkpoint uses.
+Qwen2VlConfig read_qwen2vl_config(const std::string& directory, const io::Checkpoint& checkpoint);
+
+class Qwen2VlModel : public EmbeddingModel, public torch::nn::Module {
  public:
   Qwen2VlModel(io::Checkpoint& checkpoint, const Qwen2VlConfig& config);
 
@@ -45,9 +52,8 @@ class Qwen2VlModel : public torch::nn::Module {
                         const torch::Tensor& grid_thw, const torch::Tensor& position_ids,
                         std::vector<torch::Tensor>* hidden_states = nullptr) const;
 
-  // The row VLM2Vec pools (MMEBModel._pooling, "last"): the last position when every row's last
-  // mask entry is 1 (left padding, or none), else each row's last real token.
-  static torch::Tensor pooled_positions(const torch::Tensor& attention_mask);
+  // The batch as the C ABI gives it: positions from rope_index unless the batch brings its own.
+  torch::Tensor hidden_states(const EncodeBatch& batch) const override;
 
   // forward(), pooled and L2-normalised: [batch, hidden].
   torch::Tensor embed(const torch::Tensor& input_ids, const torch::Tensor& attention_mask, const torch::Tensor& pixel_values,

@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "io/json_file.h"
 #include "models/config_checks.h"
-#include "models/rotary_embedding.h"
+#include "models/layers/rotary_embedding.h"
 
 namespace vlm2vec::models::qwen2vl {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "io/checkpoint.h"
-#include "models/linear.h"
+#include "models/layers/linear.h"
 
 namespace vlm2vec::models::qwen2vl {
 

@@ -1,0 +1,30 @@
+// Phi-3.5-vision (VLM2Vec V1's phi3_v checkpoints).
+#include "common/error.h"
+#include "models/backbone.h"
+#include "models/phi3v/phi3v_model.h"
+#include "models/phi3v/tiny_phi3v.h"
+
+namespace vlm2vec::models {
+
+Backbone phi3v_backbone() {
+  Backbone b;
+  b.model_type = "phi3_v";
+  b.names = {"phi3v"};
+  b.load = [](const std::string& directory, io::Checkpoint& checkpoint) -> std::unique_ptr<EmbeddingModel> {
+    return std::make_unique<Phi3VModel>(checkpoint, read_phi3v_config(directory, checkpoint));
+  };
+  b.write_tiny = [](const std::string& directory, uint64_t seed, int64_t image_size) {
+    TinyPhi3VOptions options;
+    options.seed = seed;
+    if (image_size != 0) {
+      check_argument(image_size > 0 && image_size % 28 == 0,
+                     "image_size = " + std::to_string(image_size) + " must be a positive multiple of 28");
+      options.image_size = image_size;
+    }
+    write_tiny_phi3v(directory, options);
+  };
+  b.lora_targets = {"qkv_proj", "o_proj", "gate_up_proj", "down_proj", "q_proj", "k_proj", "v_proj", "out_proj"};
+  return b;
+}
+
+}  // namespace vlm2vec::models
