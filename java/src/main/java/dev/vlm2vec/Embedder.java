@@ -72,14 +72,19 @@ public final class Embedder implements AutoCloseable {
         return model;
     }
 
-    /** The backbone's tag for an input's first image, e.g. {@code <|image_1|>} or {@code <image>}. */
     /** The options this embedder was made with. */
     public EmbedderOptions options() {
         return options;
     }
 
+    /** The backbone's tag for an input's first image, e.g. {@code <|image_1|>} or {@code <image>}. */
     public String imageTag() {
         return encoder.imageTag(1);
+    }
+
+    /** The input pipeline of this embedder's backbone (prompt layout, tokenizer, image processor). */
+    public InputEncoder inputEncoder() {
+        return encoder;
     }
 
     /** The embedding of one input; blocks until it is computed. */
@@ -320,7 +325,7 @@ public final class Embedder implements AutoCloseable {
     private List<float[]> encode(List<EncodedInput> inputs) {
         int dimension = dimension();
         try (Arena arena = Arena.ofConfined()) {
-            ModelBatch batch = Collator.collate(inputs, encoder.padId(), arena);
+            ModelBatch batch = Collator.collate(inputs, encoder, arena);
             MemorySegment out = arena.allocate(ValueLayout.JAVA_FLOAT, (long) inputs.size() * dimension);
             model.encode(batch, options.normalize(), out);
             List<float[]> rows = new ArrayList<>();

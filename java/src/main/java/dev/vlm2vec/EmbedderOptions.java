@@ -3,6 +3,7 @@ package dev.vlm2vec;
 import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.processing.ImageOptions;
 import dev.vlm2vec.processing.LlavaNextPadding;
+import dev.vlm2vec.processing.Qwen2VlRecipe;
 import java.time.Duration;
 import org.jspecify.annotations.NullMarked;
 
@@ -21,13 +22,15 @@ import org.jspecify.annotations.NullMarked;
  * @param llavaPadding LLaVA-NeXT's odd-padding rule; AUTO: from the checkpoint's {@code transformers_version}
  * @param images how image files and {@code data:} URLs are decoded (pixel cap, EXIF orientation), for the
  *     commands and readers that decode images for this embedder
+ * @param qwen2vlRecipe how a Qwen2-VL checkpoint lays out prompts and images (VLM2Vec-V2, V1, GME); AUTO:
+ *     GME where the directory holds GME's gme_inference.py, else VLM2Vec-V2
  * @param threads libtorch's threads inside one operation (process-wide); 0: the default, which is
  *     {@code VLM2VEC_THREADS} if set, else every CPU this process may use ({@link dev.vlm2vec.ffi.ThreadCount})
  */
 @NullMarked
 public record EmbedderOptions(String device, ModelDType dtype, int maxBatchSize, Duration maxWait, int queueCapacity,
         Duration submitTimeout, Duration requestTimeout, int maxLength, boolean normalize, LlavaNextPadding llavaPadding,
-        ImageOptions images, int threads) {
+        ImageOptions images, int threads, Qwen2VlRecipe qwen2vlRecipe) {
 
     public EmbedderOptions {
         if (maxBatchSize < 1) {
@@ -46,46 +49,52 @@ public record EmbedderOptions(String device, ModelDType dtype, int maxBatchSize,
 
     public static EmbedderOptions defaults() {
         return new EmbedderOptions("cpu", ModelDType.FLOAT32, 16, Duration.ofMillis(2), 1024, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), 0, true, LlavaNextPadding.AUTO, ImageOptions.defaults(), 0);
+                Duration.ofMinutes(5), 0, true, LlavaNextPadding.AUTO, ImageOptions.defaults(), 0,
+                Qwen2VlRecipe.AUTO);
     }
 
     public EmbedderOptions withDevice(String value) {
         return new EmbedderOptions(value, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, images, threads);
+                maxLength, normalize, llavaPadding, images, threads, qwen2vlRecipe);
     }
 
     public EmbedderOptions withDtype(ModelDType value) {
         return new EmbedderOptions(device, value, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, images, threads);
+                maxLength, normalize, llavaPadding, images, threads, qwen2vlRecipe);
     }
 
     public EmbedderOptions withBatching(int batchSize, Duration wait, int capacity) {
         return new EmbedderOptions(device, dtype, batchSize, wait, capacity, submitTimeout, requestTimeout, maxLength,
-                normalize, llavaPadding, images, threads);
+                normalize, llavaPadding, images, threads, qwen2vlRecipe);
     }
 
     public EmbedderOptions withTimeouts(Duration submit, Duration request) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submit, request, maxLength,
-                normalize, llavaPadding, images, threads);
+                normalize, llavaPadding, images, threads, qwen2vlRecipe);
     }
 
     public EmbedderOptions withMaxLength(int value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                value, normalize, llavaPadding, images, threads);
+                value, normalize, llavaPadding, images, threads, qwen2vlRecipe);
     }
 
     public EmbedderOptions withLlavaPadding(LlavaNextPadding value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, value, images, threads);
+                maxLength, normalize, value, images, threads, qwen2vlRecipe);
     }
 
     public EmbedderOptions withImages(ImageOptions value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, value, threads);
+                maxLength, normalize, llavaPadding, value, threads, qwen2vlRecipe);
+    }
+
+    public EmbedderOptions withQwen2VlRecipe(Qwen2VlRecipe value) {
+        return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
+                maxLength, normalize, llavaPadding, images, threads, value);
     }
 
     public EmbedderOptions withThreads(int value) {
         return new EmbedderOptions(device, dtype, maxBatchSize, maxWait, queueCapacity, submitTimeout, requestTimeout,
-                maxLength, normalize, llavaPadding, images, value);
+                maxLength, normalize, llavaPadding, images, value, qwen2vlRecipe);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vlm2vec.cli;
 
+import dev.vlm2vec.backbones.Backbones;
 import dev.vlm2vec.ffi.TinyModels;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ final class InitTinyCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", required = true, description = "Architecture: phi3v (phi3_v) or llava-next (llava_next).")
+    @Option(names = "--arch", required = true, description = "Architecture: phi3v (phi3_v), llava-next (llava_next) or"
+            + " qwen2vl (qwen2_vl).")
     private String architecture = "";
 
     @Option(names = "--output", paramLabel = "DIR", description = "Directory to write (created if missing).")
@@ -32,9 +34,9 @@ final class InitTinyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--image-size", defaultValue = "56",
-            description = "CLIP crop side in pixels (default: ${DEFAULT-VALUE}; the real models use 336); a multiple of"
-                    + " 28 for phi3v, of 14 for llava-next.")
+    @Option(names = "--image-size", defaultValue = "0",
+            description = "CLIP crop side in pixels (0: the default, 56; the real models use 336); a multiple of 28 for"
+                    + " phi3v, of 14 for llava-next; qwen2vl has no fixed size and takes 0 only.")
     private int imageSize;
 
     @Override
@@ -43,11 +45,7 @@ final class InitTinyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output DIR is required");
         }
         dev.vlm2vec.io.WriteErrors.checkFolder("--output", out);
-        String arch = switch (architecture) {
-            case "phi3v" -> "phi3_v";
-            case "llava-next" -> "llava_next";
-            default -> architecture;
-        };
+        String arch = Backbones.forName(architecture, "--arch").modelType();
         TinyModels.write(arch, out, seed, imageSize);
         spec.commandLine().getOut().println("wrote a tiny " + arch + " model (seed " + seed + ") to " + out.toAbsolutePath());
         spec.commandLine().getOut().flush();

@@ -17,6 +17,7 @@ import dev.vlm2vec.eval.RankingScope;
 import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.ffi.NativeTrainer;
+import dev.vlm2vec.backbones.Backbones;
 import dev.vlm2vec.ffi.TinyModels;
 import dev.vlm2vec.ffi.TrainOptions;
 import dev.vlm2vec.io.AtomicFiles;
@@ -145,6 +146,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--num-crops", paramLabel = "N", description = "Phi-3.5-V HD crops per image (0: preprocessor_config.json's). Default: ${DEFAULT-VALUE}.")
     private int numCrops = 0;
+
+    @Option(names = "--arch", paramLabel = "NAME", description = "The demo's tiny backbone (no --model): phi3v, llava-next"
+            + " or qwen2vl. Default: ${DEFAULT-VALUE}.")
+    private String arch = "phi3v";
 
     @Option(names = "--seed", description = "Seed of initialisation, dropout and data order. Default: ${DEFAULT-VALUE}.")
     private long seed = 42;
@@ -301,6 +306,11 @@ final class TrainCommand implements Callable<Integer> {
         dataFlags.check();
         FlagChecks.atLeast("--steps", steps, 1);
         FlagChecks.atLeast("--batch-size", batchSize, 1);
+        Backbones.forName(arch, "--arch");
+        if (given("--arch") && modelFlags.model != null) {
+            throw new IllegalArgumentException("--arch picks the demo's tiny model; with --model the checkpoint's config.json"
+                    + " says the architecture: leave --arch out");
+        }
         // Defaults fit any run; only a value the user gave can be out of its range.
         if (!given("--warmup")) {
             warmup = Math.min(warmup, steps);
@@ -473,8 +483,9 @@ final class TrainCommand implements Callable<Integer> {
     private Path tinyModel(PrintWriter err) {
         Path directory = output.resolve("base-model");
         if (!Files.isRegularFile(directory.resolve("config.json"))) {
-            err.println("no --model: writing a tiny random Phi-3.5-V into " + directory);
-            TinyModels.write("phi3_v", directory, seed, 0);
+            String modelType = Backbones.forName(arch, "--arch").modelType();
+            err.println("no --model: writing a tiny random " + modelType + " into " + directory);
+            TinyModels.write(modelType, directory, seed, 0);
         }
         return directory;
     }

@@ -163,7 +163,7 @@ public final class MmebEvaluator {
     }
 
     private Input input(Item item) {
-        return MmebInputs.of(item.text(), item.image(), imageRoot, embedder.imageTag(), embedder.options().images());
+        return MmebInputs.of(item.text(), item.image(), imageRoot, embedder.inputEncoder(), embedder.options().images());
     }
 
     private void writeOutputs(MmebDataset dataset, DatasetScore score, int[] ranks, int skipped) {

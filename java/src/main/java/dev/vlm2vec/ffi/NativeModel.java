@@ -90,7 +90,7 @@ public final class NativeModel implements AutoCloseable {
         BufferChecks.requireOffHeap("out", out, ValueLayout.JAVA_FLOAT, outElements, "batchSize * hiddenSize");
         try (Arena call = Arena.ofConfined()) {
             MemorySegment descriptor = vlm2vec_batch.allocate(call);
-            batch.describe(descriptor);
+            batch.describe(descriptor, call);
             NativeException.check(vlm2vec_h.vlm2vec_model_encode(model, descriptor, normalize ? 1 : 0, out,
                     outElements), "vlm2vec_model_encode");
         }

@@ -1,24 +1,36 @@
 package dev.vlm2vec.processing;
 
 import dev.vlm2vec.ffi.ModelBatch;
+import dev.vlm2vec.ffi.ModelBatch.PaddingSide;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.NullMarked;
 
 /**
- * Lays a list of encoded inputs out as one right-padded batch in off-heap memory owned by
- * the caller's arena: ids padded with the pad id, a 0/1 attention mask, and the images of all
- * inputs in order, each padded with zero views to the batch's largest view count. Native
- * code reads these segments in place.
+ * Lays a list of encoded inputs out as one padded batch in off-heap memory owned by the
+ * caller's arena, the way the encoder's backbone pads: ids padded with the pad id on the
+ * encoder's side, a 0/1 attention mask, GME's arange positions where the encoder asks for them,
+ * and every input's images in order, each in its own layout. Native code reads these segments
+ * in place.
  */
 @NullMarked
 public final class Collator {
 
     private Collator() {}
 
-    public static ModelBatch collate(List<EncodedInput> inputs, long padId, Arena arena) {
+    public static ModelBatch collate(List<EncodedInput> inputs, InputEncoder encoder, Arena arena) {
+        return collate(inputs, encoder.padId(), encoder.paddingSide(), encoder.arangePositions(), arena);
+    }
+
+    /**
+     * @param arangePositions pass {@code 0..seqLen-1} in all three M-RoPE planes for every row,
+     *     padding included (GME: its forward passes no position_ids); false leaves them to the backbone
+     */
+    public static ModelBatch collate(List<EncodedInput> inputs, long padId, PaddingSide side, boolean arangePositions,
+            Arena arena) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("cannot collate an empty batch");
         }
@@ -26,33 +38,32 @@ public final class Collator {
         int batch = inputs.size();
         MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, (long) batch * seqLen);
         MemorySegment mask = arena.allocate(ValueLayout.JAVA_LONG, (long) batch * seqLen);
-        List<ProcessedImage> images = inputs.stream().flatMap(input -> input.images().stream()).toList();
         for (int row = 0; row < batch; row++) {
             long[] rowIds = inputs.get(row).ids();
-            long offset = (long) row * seqLen * Long.BYTES;
-            MemorySegment.copy(rowIds, 0, ids, ValueLayout.JAVA_LONG, offset, rowIds.length);
-            ids.asSlice(offset + (long) rowIds.length * Long.BYTES, (long) (seqLen - rowIds.length) * Long.BYTES)
-                    .elements(ValueLayout.JAVA_LONG).forEach(slot -> slot.set(ValueLayout.JAVA_LONG, 0, padId));
-            mask.asSlice(offset, (long) rowIds.length * Long.BYTES).elements(ValueLayout.JAVA_LONG)
+            long rowStart = (long) row * seqLen * Long.BYTES;
+            long padding = (long) (seqLen - rowIds.length) * Long.BYTES;
+            long realStart = side == PaddingSide.LEFT ? rowStart + padding : rowStart;
+            long padStart = side == PaddingSide.LEFT ? rowStart : rowStart + (long) rowIds.length * Long.BYTES;
+            MemorySegment.copy(rowIds, 0, ids, ValueLayout.JAVA_LONG, realStart, rowIds.length);
+            ids.asSlice(padStart, padding).elements(ValueLayout.JAVA_LONG)
+                    .forEach(slot -> slot.set(ValueLayout.JAVA_LONG, 0, padId));
+            mask.asSlice(realStart, (long) rowIds.length * Long.BYTES).elements(ValueLayout.JAVA_LONG)
                     .forEach(slot -> slot.set(ValueLayout.JAVA_LONG, 0, 1L));
         }
-        if (images.isEmpty()) {
-            return new ModelBatch(batch, seqLen, ids, mask, 0, 0, 0, 0, 0, MemorySegment.NULL, MemorySegment.NULL);
-        }
-        int size = images.get(0).size();
-        int views = images.stream().mapToInt(ProcessedImage::views).max().orElseThrow();
-        long viewFloats = 3L * size * size;
-        MemorySegment pixels = arena.allocate(ValueLayout.JAVA_FLOAT, images.size() * views * viewFloats);
-        MemorySegment sizes = arena.allocate(ValueLayout.JAVA_LONG, 2L * images.size());
-        for (int i = 0; i < images.size(); i++) {
-            ProcessedImage image = images.get(i);
-            if (image.size() != size) {
-                throw new IllegalArgumentException("images of one batch must share a view size: " + image.size() + " vs " + size);
+        MemorySegment positions = MemorySegment.NULL;
+        if (arangePositions) {
+            positions = arena.allocate(ValueLayout.JAVA_LONG, 3L * batch * seqLen);
+            for (long i = 0; i < 3L * batch * seqLen; i++) {
+                positions.setAtIndex(ValueLayout.JAVA_LONG, i, i % seqLen);
             }
-            MemorySegment.copy(image.pixelValues(), 0, pixels, ValueLayout.JAVA_FLOAT, i * views * viewFloats * Float.BYTES,
-                    image.pixelValues().length);
-            MemorySegment.copy(image.imageSize(), 0, sizes, ValueLayout.JAVA_LONG, 16L * i, 2);
         }
-        return new ModelBatch(batch, seqLen, ids, mask, images.size(), views, 3, size, size, pixels, sizes);
+        List<ModelBatch.Image> images = new ArrayList<>();
+        for (EncodedInput input : inputs) {
+            for (ProcessedImage image : input.images()) {
+                images.add(new ModelBatch.Image(arena.allocateFrom(ValueLayout.JAVA_FLOAT, image.pixelValues()), image.shape(),
+                        image.imageSize(), image.gridThw()));
+            }
+        }
+        return new ModelBatch(batch, seqLen, ids, mask, positions, side, images);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vlm2vec.processing;
 
 import dev.vlm2vec.Input;
+import dev.vlm2vec.ffi.ModelBatch.PaddingSide;
 import org.jspecify.annotations.NullMarked;
 
 /** Turns an {@link Input} into what one backbone takes: the prompt layout, tokens, images. */
@@ -34,6 +35,26 @@ public interface InputEncoder extends AutoCloseable {
             prompt.append(input.text());
         }
         return prompt.toString();
+    }
+
+    /** Which end of a row padding goes (the backbone's tokenizer's side). */
+    default PaddingSide paddingSide() {
+        return PaddingSide.RIGHT;
+    }
+
+    /** Whether batches pass arange M-RoPE positions instead of the backbone's own (GME). */
+    default boolean arangePositions() {
+        return false;
+    }
+
+    /** MMEB's text, written with Phi-3.5-V's {@code <|image_1|>}, in this backbone's layout. */
+    default String fromMmebTags(String text) {
+        return text.replace("<|image_1|>", imageTag(1));
+    }
+
+    /** A prompt that names no image with this backbone's tag put in front (VLM2Vec: image first). */
+    default String withLeadingImageTag(String prompt) {
+        return imageTag(1) + "\n" + prompt;
     }
 
     @Override

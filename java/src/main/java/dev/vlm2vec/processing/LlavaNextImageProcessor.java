@@ -110,7 +110,7 @@ public final class LlavaNextImageProcessor {
                 System.arraycopy(normalised, 0, views, (1 + r * cols + c) * viewSize, viewSize);
             }
         }
-        return new ProcessedImage(views, rows * cols + 1, tileSize, new long[] {height, width}, tokenCount(height, width));
+        return ProcessedImage.ofViews(views, rows * cols + 1, tileSize, new long[] {height, width}, tokenCount(height, width));
     }
 
     /**

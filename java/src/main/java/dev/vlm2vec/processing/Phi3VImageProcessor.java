@@ -82,6 +82,6 @@ public final class Phi3VImageProcessor {
                 }
             }
         }
-        return new ProcessedImage(views, numCrops + 1, cropSize, new long[] {h, w}, tokenCount(hCrops, wCrops));
+        return ProcessedImage.ofViews(views, numCrops + 1, cropSize, new long[] {h, w}, tokenCount(hCrops, wCrops));
     }
 }

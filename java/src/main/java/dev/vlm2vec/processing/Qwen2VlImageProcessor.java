@@ -144,7 +144,13 @@ public final class Qwen2VlImageProcessor {
      * @param pixelValues {@code [grid.patches(), 1176]}, row-major
      * @param grid its {@code image_grid_thw}
      */
-    public record Result(float[] pixelValues, Grid grid) {}
+    public record Result(float[] pixelValues, Grid grid) {
+        /** As the batch takes it: patches, grid, the resized size and the token count. */
+        public ProcessedImage processed() {
+            return ProcessedImage.ofPatches(pixelValues, new long[] {grid.t(), grid.h(), grid.w()},
+                    new long[] {(long) grid.h() * PATCH, (long) grid.w() * PATCH}, grid.tokens());
+        }
+    }
 
     /**
      * The {@code [height, width]} Qwen2-VL resizes an image to: each side rounded to a multiple of

@@ -39,6 +39,31 @@ public final class TextOnlyInputEncoder implements InputEncoder {
     }
 
     @Override
+    public String prompt(Input input) {
+        return delegate.prompt(input);
+    }
+
+    @Override
+    public dev.vlm2vec.ffi.ModelBatch.PaddingSide paddingSide() {
+        return delegate.paddingSide();
+    }
+
+    @Override
+    public boolean arangePositions() {
+        return delegate.arangePositions();
+    }
+
+    @Override
+    public String fromMmebTags(String text) {
+        return delegate.fromMmebTags(text);
+    }
+
+    @Override
+    public String withLeadingImageTag(String prompt) {
+        return delegate.withLeadingImageTag(prompt);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -28,12 +28,11 @@ public record PreparedBatch(List<ModelBatch> queries, List<ModelBatch> targets, 
     public static PreparedBatch of(List<TrainRow> rows, InputEncoder encoder, Path imageRoot, ImageOptions images,
             int chunk, boolean hardNegatives) {
         List<EncodedInput> queries = new ArrayList<>(), targets = new ArrayList<>(), negatives = new ArrayList<>();
-        String tag = encoder.imageTag(1);
         for (TrainRow row : rows) {
-            queries.add(encoder.encode(MmebInputs.of(row.query(), row.queryImage(), imageRoot, tag, images)));
-            targets.add(encoder.encode(MmebInputs.of(row.positiveText(), row.positiveImage(), imageRoot, tag, images)));
+            queries.add(encoder.encode(MmebInputs.of(row.query(), row.queryImage(), imageRoot, encoder, images)));
+            targets.add(encoder.encode(MmebInputs.of(row.positiveText(), row.positiveImage(), imageRoot, encoder, images)));
             if (hardNegatives && (!row.negativeText().isEmpty() || row.negativeImage() != null)) {
-                negatives.add(encoder.encode(MmebInputs.of(row.negativeText(), row.negativeImage(), imageRoot, tag, images)));
+                negatives.add(encoder.encode(MmebInputs.of(row.negativeText(), row.negativeImage(), imageRoot, encoder, images)));
             }
         }
         Arena arena = Arena.ofShared();  // filled here, read by the training thread
@@ -50,7 +49,7 @@ public record PreparedBatch(List<ModelBatch> queries, List<ModelBatch> targets, 
         List<ModelBatch> batches = new ArrayList<>();
         int size = chunk <= 0 ? Math.max(1, inputs.size()) : chunk;
         for (int start = 0; start < inputs.size(); start += size) {
-            batches.add(Collator.collate(inputs.subList(start, Math.min(inputs.size(), start + size)), encoder.padId(), arena));
+            batches.add(Collator.collate(inputs.subList(start, Math.min(inputs.size(), start + size)), encoder, arena));
         }
         return batches;
     }

@@ -1,6 +1,7 @@
 package dev.vlm2vec.ffi;
 
 import dev.vlm2vec.ffi.internal.vlm2vec_h;
+import dev.vlm2vec.tools.GenerateBindings;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.reflect.InvocationTargetException;
@@ -9,13 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Reads the functions and structs declared in {@code vlm2vec.h} and maps their C types to
- * the layouts jextract would give them on Linux x86-64 (LP64), so the hand-kept bindings can
- * be checked against the header.
+ * The functions and structs declared in {@code vlm2vec.h} (as the generator reads them) with
+ * the layouts their C types have on Linux x86-64 (LP64), mapped here on their own, so the
+ * generated bindings can be checked against the header.
  */
 final class HeaderDeclarations {
 
@@ -23,52 +22,20 @@ final class HeaderDeclarations {
 
     record Field(String name, String type, int arrayLength) {}
 
-    private static final Pattern FUNCTION = Pattern.compile(
-            "VLM2VEC_API\\s+([\\w\\s*]+?)\\s*\\b(vlm2vec_\\w+)\\s*\\(([^)]*)\\)\\s*;");
-    private static final Pattern STRUCT = Pattern.compile(
-            "typedef\\s+struct\\s+(\\w+)\\s*\\{([^}]*)}\\s*\\w+\\s*;");
-    private static final Pattern FIELD = Pattern.compile("([\\w\\s*]+?)\\s*\\b(\\w+)\\s*(?:\\[(\\d+)])?\\s*;");
-
     private HeaderDeclarations() {}
 
-    static String withoutComments(String header) {
-        return header.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
-    }
-
+    // The generator's reader: the test checks what it maps the types to, independently.
     static List<Function> functions(String header) {
-        List<Function> functions = new ArrayList<>();
-        Matcher matcher = FUNCTION.matcher(withoutComments(header));
-        while (matcher.find()) {
-            List<String> parameters = new ArrayList<>();
-            String list = matcher.group(3).trim();
-            if (!list.equals("void") && !list.isEmpty()) {
-                for (String parameter : list.split(",")) {
-                    // Drop the parameter name: the last identifier.
-                    parameters.add(normalize(parameter.trim().replaceAll("\\w+$", "")));
-                }
-            }
-            functions.add(new Function(matcher.group(2), normalize(matcher.group(1)), parameters));
-        }
-        return functions;
+        return GenerateBindings.parse(header).functions().stream()
+                .map(f -> new Function(f.name(), f.returnType(), f.parameterTypes())).toList();
     }
 
     static Map<String, List<Field>> structs(String header) {
         Map<String, List<Field>> structs = new LinkedHashMap<>();
-        Matcher matcher = STRUCT.matcher(withoutComments(header));
-        while (matcher.find()) {
-            List<Field> fields = new ArrayList<>();
-            Matcher field = FIELD.matcher(matcher.group(2));
-            while (field.find()) {
-                fields.add(new Field(field.group(2), normalize(field.group(1)),
-                        field.group(3) == null ? 0 : Integer.parseInt(field.group(3))));
-            }
-            structs.put(matcher.group(1), fields);
+        for (GenerateBindings.Struct struct : GenerateBindings.parse(header).structs()) {
+            structs.put(struct.name(), struct.fields().stream().map(f -> new Field(f.name(), f.type(), f.arrayLength())).toList());
         }
         return structs;
-    }
-
-    private static String normalize(String type) {
-        return type.replaceAll("\\s*\\*\\s*", "*").replaceAll("\\s+", " ").trim();
     }
 
     /** The layout jextract assigns a C type; fails on a type it does not know. */

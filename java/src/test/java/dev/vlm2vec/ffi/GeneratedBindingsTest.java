@@ -15,8 +15,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The hand-kept jextract-shaped bindings must agree with native/include/vlm2vec.h. */
-class BindingsMatchHeaderTest {
+/**
+ * The generator (tools/bindings, run by the build) and what it wrote into this build: every
+ * function of native/include/vlm2vec.h has a binding with the descriptor its C types imply, every
+ * struct the C layout rules give (offsets, sizes, padding), every constant its value.
+ */
+class GeneratedBindingsTest {
 
     private static String header;
 
@@ -54,6 +58,33 @@ class BindingsMatchHeaderTest {
         var matcher = java.util.regex.Pattern.compile("#define VLM2VEC_ABI_VERSION (\\d+)").matcher(header);
         assertTrue(matcher.find());
         assertEquals(Integer.parseInt(matcher.group(1)), vlm2vec_h.VLM2VEC_ABI_VERSION());
+    }
+
+    @Test
+    void theGeneratorBindsANewFunctionAndStruct() {
+        String extended = header.replace("#ifdef __cplusplus\n}",
+                "typedef struct vlm2vec_probe { int32_t a; int64_t b; float c; } vlm2vec_probe;\n"
+                        + "VLM2VEC_API int32_t vlm2vec_probe_run(const vlm2vec_probe *probe, double scale);\n#ifdef __cplusplus\n}");
+        Map<String, String> files = dev.vlm2vec.tools.GenerateBindings.generate(extended);
+        String probe = files.get("vlm2vec_probe.java");
+        assertTrue(probe != null, files.keySet().toString());
+        // C pads the int32 to the int64's alignment and the struct to 24 bytes.
+        assertTrue(probe.contains("vlm2vec_h.C_INT.withName(\"a\"),\n            MemoryLayout.paddingLayout(4),"), probe);
+        assertTrue(probe.contains("/** 24 bytes. */"), probe);
+        assertTrue(probe.contains("public static float c(MemorySegment struct) {\n        return struct.get(vlm2vec_h.C_FLOAT, 16);"),
+                probe);
+        String h = files.get("vlm2vec_h.java");
+        assertTrue(h.contains("FunctionDescriptor.of(vlm2vec_h.C_INT, vlm2vec_h.C_POINTER, vlm2vec_h.C_DOUBLE)"), h);
+        assertTrue(h.contains("public static int vlm2vec_probe_run(MemorySegment probe, double scale)"), h);
+    }
+
+    @Test
+    void theGeneratorRefusesATypeItCannotBind() {
+        String extended = header.replace("#ifdef __cplusplus\n}",
+                "VLM2VEC_API int32_t vlm2vec_odd(unsigned short x);\n#ifdef __cplusplus\n}");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.vlm2vec.tools.GenerateBindings.generate(extended));
+        assertTrue(e.getMessage().contains("no binding for the C type 'unsigned short'"), e.getMessage());
     }
 
     @Test
