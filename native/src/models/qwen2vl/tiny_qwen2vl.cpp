@@ -93,8 +93,7 @@ void write_tiny_qwen2vl(const std::string& directory, const TinyQwen2VlOptions& 
   const int64_t base = o.vocab - 12;
   const auto specials = special_tokens(base);
   const int64_t head_dim = o.hidden / o.heads;
-  // head_dim / 2 split as the real [16, 24, 24] of 64 is.
-  const int64_t quarter = head_dim / 8;
+  const int64_t quarter = head_dim / 16;  // head_dim / 2 split 2:3:3, as the real [16, 24, 24] of 64
   const std::vector<int64_t> mrope_section{2 * quarter, 3 * quarter, 3 * quarter};
   nlohmann::ordered_json config = {
       {"_name_or_path", "vlm2vec-tiny-qwen2-vl"},

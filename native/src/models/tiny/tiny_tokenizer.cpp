@@ -228,6 +228,7 @@ nlohmann::ordered_json tiny_byte_level_tokenizer(int64_t vocab_size, const std::
                                                     " is outside the vocabulary of " + std::to_string(vocab_size));
     }
     added_tokens.push_back(added_token(special.content, special.id));
+    vocab[special.content] = special.id;
   }
   const nlohmann::ordered_json byte_level = {
       {"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}};

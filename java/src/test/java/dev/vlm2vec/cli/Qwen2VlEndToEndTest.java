@@ -1,0 +1,202 @@
+package dev.vlm2vec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vlm2vec.Embedder;
+import dev.vlm2vec.EmbedderOptions;
+import dev.vlm2vec.Input;
+import dev.vlm2vec.Vlm2Vec;
+import dev.vlm2vec.processing.EncodedInput;
+import dev.vlm2vec.processing.ImageLoader;
+import dev.vlm2vec.processing.Qwen2VlRecipe;
+import dev.vlm2vec.processing.RgbImage;
+import dev.vlm2vec.testing.ReferenceFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Qwen2-VL backbone through every command, on the tiny checkpoint {@code init-tiny --arch
+ * qwen2vl} writes (byte-level BPE tokenizer, real special tokens, left padding): embed texts,
+ * images and two-image prompts; train with GradCache, LoRA and DoRA; resume; evaluate on
+ * MMEB-mini; merge and reload. The model's numerics are checked against the reference in the
+ * native tests (qwen2vl_model_test, batch_abi_test); here the pipeline around them.
+ */
+class Qwen2VlEndToEndTest {
+
+    @TempDir
+    static Path shared;
+
+    private static Path model;
+    private static Path data;
+
+    @BeforeAll
+    static void writeModelAndData() {
+        model = shared.resolve("qwen2vl");
+        CliRun init = CliRun.of("init-tiny", "--arch", "qwen2vl", "--output", model.toString(), "--seed", "3");
+        assertEquals(0, init.exitCode(), init.err());
+        assertTrue(init.out().contains("wrote a tiny qwen2_vl model"), init.out());
+        data = shared.resolve("mini");
+        assertEquals(0, CliRun.of("make-synthetic", "--output", data.toString(), "--size", "8").exitCode());
+    }
+
+    private static RgbImage image(String name) {
+        return ImageLoader.load(ReferenceFixtures.qwen2vlRoot().resolve("images").resolve(name));
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
+    }
+
+    @Test
+    void embedsTextsImagesAndTwoImagePromptsTheSameAloneAndInALeftPaddedBatch() throws Exception {
+        try (Embedder embedder = Vlm2Vec.load(model, EmbedderOptions.defaults().withBatching(8, java.time.Duration.ofMillis(50), 64))) {
+            Input text = Input.text("a red circle on the left of a blue square");
+            Input one = Input.of("Represent the given image with the following question:", "what is in the image?",
+                    image("landscape_230x150.png"));
+            Input two = Input.of("Represent the given images:", "", image("landscape_230x150.png"), image("portrait_120x300.png"));
+            // The prompt as VLM2Vec-V2 lays it out, and its tokens: no BOS, one <|image_pad|> per merged 2x2 window.
+            EncodedInput encoded = embedder.inputEncoder().encode(one);
+            assertEquals("<|image_pad|> Represent the given image with the following question: what is in the image?\n",
+                    embedder.inputEncoder().prompt(one));
+            long pads = java.util.Arrays.stream(encoded.ids()).filter(id -> id == 506).count();
+            assertEquals(encoded.images().get(0).tokens(), pads);
+            assertTrue(java.util.Arrays.stream(encoded.ids()).noneMatch(id -> id == 500), "no BOS / pad inside a prompt");
+            assertEquals(2, embedder.inputEncoder().encode(two).images().size());
+
+            float[] alone = embedder.embed(one), textAlone = embedder.embed(text), twoAlone = embedder.embed(two);
+            assertEquals(1.0, dot(alone, alone), 1e-5);
+            assertTrue(dot(alone, textAlone) < 0.999, "an image query must not embed like a text");
+            assertTrue(dot(alone, twoAlone) < 0.999, "a second image must change the embedding");
+            // Submitted together they share a left-padded batch: the pad rows must not leak in.
+            List<float[]> together = embedder.embedAll(List.of(text, one, two));
+            float[][] expected = {textAlone, alone, twoAlone};
+            for (int i = 0; i < 3; i++) {
+                float[] got = together.get(i);
+                for (int d = 0; d < got.length; d++) {
+                    assertEquals(expected[i][d], got[d], 2e-5, "input " + i + " element " + d);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gmeRecipeUsesItsTemplateAndPositions() {
+        EmbedderOptions gme = EmbedderOptions.defaults().withQwen2VlRecipe(Qwen2VlRecipe.GME);
+        try (Embedder embedder = Vlm2Vec.load(model, gme); Embedder v2 = Vlm2Vec.load(model, EmbedderOptions.defaults())) {
+            Input query = Input.of("Find the image.", "a cat", image("square_500x500.png"));
+            assertEquals("<|im_start|>system\nFind the image.<|im_end|>\n<|im_start|>user\n"
+                    + "<|vision_start|><|image_pad|><|vision_end|>a cat<|im_end|>\n<|im_start|>assistant\n<|endoftext|>",
+                    embedder.inputEncoder().prompt(query));
+            long[] ids = embedder.inputEncoder().encode(query).ids();
+            assertEquals(500, ids[ids.length - 1], "GME pools its final <|endoftext|>");
+            float[] a = embedder.embed(query), b = v2.embed(query);
+            assertEquals(1.0, dot(a, a), 1e-5);
+            assertNotEquals(a[0], b[0]);
+        }
+    }
+
+    private static List<JsonNode> metrics(Path output) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(output.resolve("metrics.jsonl"))) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        return lines;
+    }
+
+    private static CliRun train(Path output, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--data", data.resolve("train").toString(),
+                "--output", output.toString(), "--batch-size", "4", "--no-eval", "--datasets", "MINI-ShapeClass,MINI-ColorVQA"));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    @Test
+    void gradCacheEqualsThePlainStepForLoraAndDora(@TempDir Path directory) throws Exception {
+        for (String kind : List.of("lora", "dora")) {
+            List<String> flags = kind.equals("dora") ? List.of("--dora") : List.of();
+            List<String> plainArgs = new ArrayList<>(List.of("--steps", "2", "--gc-chunk", "4"));
+            plainArgs.addAll(flags);
+            List<String> cachedArgs = new ArrayList<>(List.of("--steps", "2", "--gc-chunk", "2"));
+            cachedArgs.addAll(flags);
+            CliRun plain = train(directory.resolve(kind + "-plain"), plainArgs.toArray(String[]::new));
+            assertEquals(0, plain.exitCode(), plain.err());
+            CliRun cached = train(directory.resolve(kind + "-cached"), cachedArgs.toArray(String[]::new));
+            assertEquals(0, cached.exitCode(), cached.err());
+            List<JsonNode> a = metrics(directory.resolve(kind + "-plain")), b = metrics(directory.resolve(kind + "-cached"));
+            assertEquals(2, a.size());
+            for (int step = 0; step < 2; step++) {
+                assertEquals(a.get(step).get("loss").asDouble(), b.get(step).get("loss").asDouble(), 1e-4, kind + " step " + step);
+            }
+            JsonNode adapter = new ObjectMapper().readTree(directory.resolve(kind + "-plain").resolve("checkpoint-2")
+                    .resolve("adapter_config.json").toFile());
+            // VLM2Vec's suffix matching reaches the language model only.
+            assertTrue(adapter.get("target_modules").toString().contains("gate_proj"), adapter.toString());
+            assertTrue(!adapter.get("target_modules").toString().contains("qkv"), adapter.toString());
+            assertEquals(kind.equals("dora"), adapter.get("use_dora").asBoolean(), adapter.toString());
+        }
+    }
+
+    @Test
+    void resumeMergeAndReload(@TempDir Path directory) throws Exception {
+        Path straight = directory.resolve("straight");
+        assertEquals(0, train(straight, "--steps", "4", "--save-every", "2", "--gc-chunk", "2").exitCode());
+        Path resumed = directory.resolve("resumed");
+        assertEquals(0, train(resumed, "--steps", "4", "--save-every", "2", "--gc-chunk", "2").exitCode());
+        deleteRecursively(resumed.resolve("checkpoint-4"));
+        Files.write(resumed.resolve("metrics.jsonl"), Files.readAllLines(resumed.resolve("metrics.jsonl")).subList(0, 2));
+        CliRun again = train(resumed, "--steps", "4", "--save-every", "2", "--gc-chunk", "2", "--resume");
+        assertEquals(0, again.exitCode(), again.err());
+        List<JsonNode> expected = metrics(straight), actual = metrics(resumed);
+        for (int i = 2; i < 4; i++) {
+            assertEquals(expected.get(i).get("loss").asDouble(), actual.get(i).get("loss").asDouble(), 1e-6, "step " + (i + 1));
+        }
+        Path merged = directory.resolve("merged");
+        CliRun merge = CliRun.of("merge", "--model", model.toString(), "--adapter", straight.resolve("checkpoint-4").toString(),
+                "--output", merged.toString(), "--dtype", "fp32");
+        assertEquals(0, merge.exitCode(), merge.err());
+        Input query = Input.of("Represent the given image:", "", image("portrait_120x300.png"));
+        try (Embedder fromMerged = Vlm2Vec.load(merged, EmbedderOptions.defaults());
+                Embedder withAdapter = Vlm2Vec.load(model, EmbedderOptions.defaults(), straight.resolve("checkpoint-4"));
+                Embedder base = Vlm2Vec.load(model, EmbedderOptions.defaults())) {
+            float[] a = fromMerged.embed(query), b = withAdapter.embed(query), c = base.embed(query);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 1e-4, "element " + i);
+            }
+            assertTrue(dot(a, c) < 0.99999, "training changed the embedding");
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws Exception {
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void theDemoTrainsAndEvaluatesAQwen2VlOnMmebMini(@TempDir Path directory) throws Exception {
+        Path output = directory.resolve("demo");
+        CliRun run = CliRun.of("train", "--arch", "qwen2vl", "--output", output.toString(), "--steps", "6");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("writing a tiny random qwen2_vl"), run.err());
+        assertTrue(run.out().contains("| overall |"), run.out());
+        assertTrue(Files.isRegularFile(output.resolve("eval-after").resolve("summary.json")));
+        CliRun wrong = CliRun.of("train", "--arch", "qwen3", "--output", directory.resolve("x").toString());
+        assertNotEquals(0, wrong.exitCode());
+        assertTrue(wrong.err().contains("--arch qwen3 is not a backbone: use one of phi3v, llava-next, qwen2vl"), wrong.err());
+    }
+}
