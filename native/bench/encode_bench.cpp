@@ -1,14 +1,19 @@
-// Encode throughput of small Phi-3.5-V and LLaVA-NeXT configurations on this machine, and
-// how close the language model part comes to the sgemm rate libtorch reaches here in the
-// same run.
+// Encode throughput of small Phi-3.5-V, LLaVA-NeXT and Qwen2-VL configurations on this
+// machine, and how close the language model part comes to the sgemm rate libtorch reaches
+// here in the same run.
 //
-//   vlm2vec_encode_bench [--arch phi3v|llava-next|both] [--batches 1,8,32] [--threads N]
+//   vlm2vec_encode_bench [--arch phi3v|llava-next|qwen2vl|all] [--batches 1,8,32] [--threads N]
 //
-// Both: LM hidden 512, 8 layers, 8 heads, MLP 1536, vocab 32064; CLIP 336 px / patch 14,
-// width 512, 6 layers (5 run: feature layer -2). Each query is BOS, the image tokens of one
-// 336 x 336 image and 16 text tokens.
-//   Phi-3.5-V: 8 KV heads, num_crops 1: global view + 1 sub-crop, 313 image tokens.
-//   LLaVA-NeXT: 2 KV heads (GQA), real pinpoints: base view + 1 x 2 tiles, 1176 image tokens.
+// All: LM hidden 512, 8 layers, 8 heads, MLP 1536, vocab 32064. Each query is the image tokens
+// of one 336 x 336 image and 16 text tokens (BOS first for the two with one).
+//   Phi-3.5-V: CLIP 336 px / patch 14, width 512, 6 layers (5 run: feature layer -2); 8 KV
+//     heads, num_crops 1: global view + 1 sub-crop, 313 image tokens.
+//   LLaVA-NeXT: the same CLIP; 2 KV heads (GQA), real pinpoints: base view + 1 x 2 tiles,
+//     1176 image tokens.
+//   Qwen2-VL: vision tower width 512, 8 heads, 6 blocks over 24 x 24 patches of 14 px (576
+//     patches, block-diagonal attention per image), merged 2 x 2 into 144 image tokens; 2 KV
+//     heads, biased q/k/v, 1-D M-RoPE positions (a VLM2Vec-V2 prompt). Its LM row times the
+//     decoder with 1-D rotary tables, the same arithmetic as the M-RoPE ones.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -26,6 +31,8 @@
 #include "models/phi3v/phi3v_model.h"
 #include "models/phi3v/tiny_phi3v.h"
 #include "models/llava_next/tiny_llava_next.h"
+#include "models/qwen2vl/qwen2vl_model.h"
+#include "models/qwen2vl/tiny_qwen2vl.h"
 
 namespace {
 
@@ -49,7 +56,23 @@ double lm_flops(int64_t s) {
   return kLayers * (per_token * s + attention);
 }
 
+constexpr int64_t kQwenGrid = 24;  // patches per side of a 336 px image
+
+// A VLM2Vec-V2 query: <|image_pad|> x tokens, then text; one patch image per row.
+vlm2vec::models::EncodeBatch make_patch_batch(int64_t batch_size, int64_t image_tokens, int64_t placeholder) {
+  vlm2vec::models::EncodeBatch batch;
+  batch.input_ids = torch::randint(3, 400, {batch_size, image_tokens + kTextTokens}, torch::kLong);
+  batch.input_ids.narrow(1, 0, image_tokens).fill_(placeholder);
+  batch.attention_mask = torch::ones_like(batch.input_ids);
+  batch.pixel_values = torch::randn({batch_size * kQwenGrid * kQwenGrid, 1176});
+  batch.image_grid_thw = torch::tensor({1L, kQwenGrid, kQwenGrid}, torch::kLong).repeat({batch_size, 1});
+  batch.image_sizes = torch::tensor({336, 336}, torch::kLong).repeat({batch_size, 1});
+  batch.left_padded = true;
+  return batch;
+}
+
 vlm2vec::models::EncodeBatch make_batch(int64_t batch_size, int64_t image_tokens, int64_t placeholder, int64_t views) {
+  if (views == 0) return make_patch_batch(batch_size, image_tokens, placeholder);
   const int64_t length = 1 + image_tokens + kTextTokens;
   vlm2vec::models::EncodeBatch batch;
   batch.input_ids = torch::randint(3, 400, {batch_size, length}, torch::kLong);
@@ -86,6 +109,15 @@ Candidate build(const std::string& arch, const std::filesystem::path& directory)
     return {"Phi-3.5-V", vlm2vec::models::load_model(directory.string(), torch::kFloat32, torch::kCPU),
             vlm2vec::models::Phi3VImageEmbedding::token_count(1, 1, 12), -1, 2, kHeads};
   }
+  if (arch == "qwen2vl") {
+    vlm2vec::models::qwen2vl::TinyQwen2VlOptions o;
+    o.hidden = kHidden, o.layers = kLayers, o.heads = kHeads, o.kv_heads = 2, o.intermediate = kIntermediate;
+    o.vocab = kVocab, o.vision_depth = 6, o.vision_embed = 512, o.vision_heads = 8;
+    vlm2vec::models::qwen2vl::write_tiny_qwen2vl(directory.string(), o);
+    // views 0: patches. <|image_pad|> sits at vocab - 12 + 6.
+    return {"Qwen2-VL", vlm2vec::models::load_model(directory.string(), torch::kFloat32, torch::kCPU),
+            kQwenGrid * kQwenGrid / 4, kVocab - 6, 0, 2};
+  }
   vlm2vec::models::TinyLlavaNextOptions o;
   o.image_size = 336, o.clip_hidden = 512, o.clip_layers = 6, o.clip_heads = 8, o.clip_intermediate = 2048;
   o.hidden = kHidden, o.layers = kLayers, o.heads = kHeads, o.kv_heads = 2, o.intermediate = kIntermediate, o.vocab = kVocab;
@@ -97,11 +129,15 @@ Candidate build(const std::string& arch, const std::filesystem::path& directory)
 }
 
 const vlm2vec::models::Decoder& decoder_of(const vlm2vec::models::EmbeddingModel& model) {
+  if (const auto* qwen = dynamic_cast<const vlm2vec::models::qwen2vl::Qwen2VlModel*>(&model)) return qwen->decoder();
   if (const auto* phi3v = dynamic_cast<const vlm2vec::models::Phi3VModel*>(&model)) return phi3v->decoder();
   return dynamic_cast<const vlm2vec::models::LlavaNextModel&>(model).decoder();
 }
 
 torch::Tensor input_embeddings_of(const vlm2vec::models::EmbeddingModel& model, const vlm2vec::models::EncodeBatch& batch) {
+  if (const auto* qwen = dynamic_cast<const vlm2vec::models::qwen2vl::Qwen2VlModel*>(&model)) {
+    return qwen->input_embeddings(batch.input_ids, batch.pixel_values, batch.image_grid_thw);
+  }
   if (const auto* phi3v = dynamic_cast<const vlm2vec::models::Phi3VModel*>(&model)) return phi3v->input_embeddings(batch);
   return dynamic_cast<const vlm2vec::models::LlavaNextModel&>(model).input_embeddings(batch);
 }
@@ -110,14 +146,14 @@ torch::Tensor input_embeddings_of(const vlm2vec::models::EmbeddingModel& model, 
 
 int main(int argc, char** argv) {
   std::vector<int64_t> batches{1, 8, 32};
-  std::vector<std::string> archs{"phi3v", "llava-next"};
+  std::vector<std::string> archs{"phi3v", "llava-next", "qwen2vl"};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--threads") {
       at::set_num_threads(std::atoi(argv[i + 1]));
     } else if (flag == "--arch") {
       const std::string arch = argv[i + 1];
-      if (arch != "both") archs = {arch};
+      if (arch != "all" && arch != "both") archs = {arch};
     } else if (flag == "--batches") {
       batches.clear();
       std::stringstream list(argv[i + 1]);
@@ -126,14 +162,14 @@ int main(int argc, char** argv) {
   }
   torch::NoGradGuard no_grad;
   torch::manual_seed(0);
-  std::printf("fp32, CPU, %d threads; LM 512 x 8 layers, CLIP 512 x 6 layers @ 336 px\n", at::get_num_threads());
+  std::printf("fp32, CPU, %d threads; LM 512 x 8 layers, vision 512 x 6 layers @ 336 px\n", at::get_num_threads());
   std::printf("| model | batch | tokens/query | queries/s | ms/query | LM GFLOP/s | sgemm GFLOP/s | LM / sgemm |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& arch : archs) {
     const auto directory = std::filesystem::temp_directory_path() / ("vlm2vec-bench-" + arch);
     auto candidate = build(arch, directory);
     kv_heads = candidate.kv_heads;
-    const int64_t length = 1 + candidate.image_tokens + kTextTokens;
+    const int64_t length = (candidate.views == 0 ? 0 : 1) + candidate.image_tokens + kTextTokens;
     for (const int64_t batch_size : batches) {
       const auto batch = make_batch(batch_size, candidate.image_tokens, candidate.placeholder, candidate.views);
       candidate.model->encode(batch, true);  // warm-up

@@ -95,9 +95,8 @@ torch::Tensor Qwen2VlModel::hidden_states(const EncodeBatch& batch) const {
   return forward(batch.input_ids.to(device), batch.attention_mask.to(device), pixels, grids, positions.to(device));
 }
 
-torch::Tensor Qwen2VlModel::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
-                                    const torch::Tensor& pixel_values, const torch::Tensor& grid_thw,
-                                    const torch::Tensor& position_ids, std::vector<torch::Tensor>* hidden_states) const {
+torch::Tensor Qwen2VlModel::input_embeddings(const torch::Tensor& input_ids, const torch::Tensor& pixel_values,
+                                             const torch::Tensor& grid_thw) const {
   auto embeds = decoder_->embed(input_ids);
   const auto placeholders = input_ids == config_.image_token_id;
   const int64_t slots = placeholders.sum().item<int64_t>();
@@ -112,6 +111,13 @@ torch::Tensor Qwen2VlModel::forward(const torch::Tensor& input_ids, const torch:
   } else if (slots != 0) {
     throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "the batch has " + std::to_string(slots) + " <|image_pad|> tokens and no images");
   }
+  return embeds;
+}
+
+torch::Tensor Qwen2VlModel::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
+                                    const torch::Tensor& pixel_values, const torch::Tensor& grid_thw,
+                                    const torch::Tensor& position_ids, std::vector<torch::Tensor>* hidden_states) const {
+  const auto embeds = input_embeddings(input_ids, pixel_values, grid_thw);
   if (position_ids.dim() != 3 || position_ids.size(1) != input_ids.size(0) || position_ids.size(2) != input_ids.size(1)) {
     throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "position_ids must be [3, " + std::to_string(input_ids.size(0)) + ", " +
                                                   std::to_string(input_ids.size(1)) + "], got " + c10::str(position_ids.sizes()));

@@ -59,7 +59,13 @@ class Qwen2VlModel : public EmbeddingModel, public torch::nn::Module {
   torch::Tensor embed(const torch::Tensor& input_ids, const torch::Tensor& attention_mask, const torch::Tensor& pixel_values,
                       const torch::Tensor& grid_thw, const torch::Tensor& position_ids) const;
 
+  // The decoder's input: token embeddings with the vision tower's features written into the
+  // <|image_pad|> rows. [batch, seq, hidden].
+  torch::Tensor input_embeddings(const torch::Tensor& input_ids, const torch::Tensor& pixel_values,
+                                 const torch::Tensor& grid_thw) const;
+
   const VisionTower& vision() const { return *vision_; }
+  const Decoder& decoder() const { return *decoder_; }
   const Qwen2VlConfig& config() const { return config_; }
 
  private:

@@ -147,8 +147,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--num-crops", paramLabel = "N", description = "Phi-3.5-V HD crops per image (0: preprocessor_config.json's). Default: ${DEFAULT-VALUE}.")
     private int numCrops = 0;
 
-    @Option(names = "--arch", paramLabel = "NAME", description = "The demo's tiny backbone (no --model): phi3v, llava-next"
-            + " or qwen2vl. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", paramLabel = "NAME", description = "The demo's tiny backbone: phi3v, llava-next or qwen2vl"
+            + " (with --model, its config.json says; this is not read). Default: ${DEFAULT-VALUE}.")
     private String arch = "phi3v";
 
     @Option(names = "--seed", description = "Seed of initialisation, dropout and data order. Default: ${DEFAULT-VALUE}.")
@@ -306,11 +306,8 @@ final class TrainCommand implements Callable<Integer> {
         dataFlags.check();
         FlagChecks.atLeast("--steps", steps, 1);
         FlagChecks.atLeast("--batch-size", batchSize, 1);
+        // Only the demo reads it (a --model's config.json names its architecture), but a wrong name is an error anyway.
         Backbones.forName(arch, "--arch");
-        if (given("--arch") && modelFlags.model != null) {
-            throw new IllegalArgumentException("--arch picks the demo's tiny model; with --model the checkpoint's config.json"
-                    + " says the architecture: leave --arch out");
-        }
         // Defaults fit any run; only a value the user gave can be out of its range.
         if (!given("--warmup")) {
             warmup = Math.min(warmup, steps);

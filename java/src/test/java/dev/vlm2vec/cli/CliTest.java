@@ -67,8 +67,7 @@ class CliTest {
         }
         CliRun unknown = CliRun.of("init-tiny", "--arch", "gpt2", "--out", directory.resolve("x").toString());
         assertEquals(1, unknown.exitCode());
-        assertEquals("vlm2vec init-tiny: init-tiny failed (UNSUPPORTED): init-tiny: architecture 'gpt2' is not"
-                + " supported (phi3_v, llava_next)\n", unknown.err());
+        assertEquals("vlm2vec init-tiny: --arch gpt2 is not a backbone: use one of phi3v, llava-next, qwen2vl\n", unknown.err());
         CliRun llava = CliRun.of("init-tiny", "--arch", "llava-next", "--output", directory.resolve("llava").toString());
         assertEquals(0, llava.exitCode(), llava.err());
         try (NativeModel loaded = NativeModel.load(directory.resolve("llava"), "cpu", ModelDType.BFLOAT16)) {
