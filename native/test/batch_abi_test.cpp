@@ -6,11 +6,13 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "io/json_file.h"
+#include "io/safetensors.h"
 #include "support/fixtures.h"
 #include "support/npz.h"
 #include "support/tiny_model.h"
@@ -114,6 +116,55 @@ INSTANTIATE_TEST_SUITE_P(AllCases, Qwen2VlAbiCases,
                                            "q12_v2fmt_two_images", "q13_batch3_right_v2fmt", "q14_batch3_left_v2fmt",
                                            "q15_batch4_right_mrope", "q16_batch3_left_mrope", "q17_gme_square",
                                            "q18_gme_batch2_left"));
+
+// The fixture checkpoint rewritten as 7B and transformers >= 4.52 store it: tensors under
+// model.language_model.* / model.visual.*, an lm_head.weight (7B does not tie it), the text keys in
+// text_config, rope_scaling spelled as on the Hub, two shards with an index. Same embeddings.
+TEST(Qwen2VlLayouts, TheNewNamesASeparateLmHeadAndShardsLoadTheSame) {
+  testing::TemporaryDirectory dir;
+  const auto source = qwen2vl_fixtures() / "qwen2vl-tiny";
+  auto config = io::read_json_file((source / "config.json").string());
+  nlohmann::json text = nlohmann::json::object();
+  for (const char* key : {"hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+                          "rms_norm_eps", "rope_theta", "vocab_size"}) {
+    text[key] = config.at(key);
+    config.erase(key);
+  }
+  text["rope_scaling"] = {{"type", "mrope"}, {"mrope_section", config.at("rope_scaling").at("mrope_section")}};
+  config.erase("rope_scaling");
+  config["text_config"] = text;
+  config["tie_word_embeddings"] = false;
+  std::ofstream((dir.path() / "config.json").string()) << config.dump(2);
+  std::map<std::string, torch::Tensor> first, second;
+  nlohmann::json weight_map = nlohmann::json::object();
+  const auto file = io::SafetensorsFile::open((source / "model.safetensors").string());
+  for (const auto& [name, entry] : file->entries()) {
+    const auto tensor = file->tensor(name);
+    const bool vision = name.rfind("visual.", 0) == 0;
+    const std::string renamed = vision ? "model." + name : "model.language_model." + name.substr(std::string("model.").size());
+    (vision ? first : second)[renamed] = tensor.clone();
+    weight_map[renamed] = vision ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+  }
+  second["lm_head.weight"] = second.at("model.language_model.embed_tokens.weight").clone();
+  weight_map["lm_head.weight"] = "model-00002-of-00002.safetensors";
+  io::write_safetensors((dir.path() / "model-00001-of-00002.safetensors").string(), first, {{"format", "pt"}});
+  io::write_safetensors((dir.path() / "model-00002-of-00002.safetensors").string(), second, {{"format", "pt"}});
+  std::ofstream((dir.path() / "model.safetensors.index.json").string())
+      << nlohmann::json{{"metadata", nlohmann::json::object()}, {"weight_map", weight_map}}.dump();
+
+  Model relaid(dir.path().string());
+  ASSERT_NE(nullptr, relaid.handle);
+  const char* report = nullptr;
+  ASSERT_EQ(VLM2VEC_OK, vlm2vec_model_load_report(relaid.handle, &report));
+  EXPECT_STREQ("", report);
+  const auto the_case = io::read_json_file((qwen2vl_fixtures() / "cases" / "q14_batch3_left_v2fmt.json").string());
+  CaseBatch b(the_case, false);
+  std::vector<float> a(static_cast<size_t>(b.rows * 64)), c(a.size());
+  ASSERT_EQ(VLM2VEC_OK, vlm2vec_model_encode(relaid.handle, &b.batch, 1, a.data(), static_cast<int64_t>(a.size())))
+      << vlm2vec_last_error();
+  ASSERT_EQ(VLM2VEC_OK, vlm2vec_model_encode(qwen2vl().handle, &b.batch, 1, c.data(), static_cast<int64_t>(c.size())));
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(c[i], a[i]) << "element " << i;
+}
 
 std::string encode_error(const vlm2vec_model* model, const vlm2vec_batch& batch, int64_t hidden) {
   std::vector<float> out(static_cast<size_t>(batch.batch_size * hidden));

@@ -42,26 +42,7 @@ public final class LlavaNextInputEncoder implements InputEncoder {
         for (var image : input.images()) {
             processed.add(images.process(image));
         }
-        int tags = 0;
-        List<Long> ids = new ArrayList<>();
-        for (long id : tokens) {
-            if (id != imageTokenId) {
-                ids.add(id);
-                continue;
-            }
-            if (tags >= processed.size()) {
-                throw new IllegalArgumentException("the prompt has more <image> tags than its " + processed.size()
-                        + " image(s)");
-            }
-            for (int i = 0; i < processed.get(tags).tokens(); i++) {
-                ids.add(imageTokenId);
-            }
-            tags++;
-        }
-        if (tags != processed.size()) {
-            throw new IllegalArgumentException("the prompt has " + tags + " <image> tag(s) for " + processed.size() + " image(s)");
-        }
-        long[] array = ids.stream().mapToLong(Long::longValue).toArray();
+        long[] array = ImageTokenExpansion.expand(tokens, imageTokenId, "<image>", processed);
         return new EncodedInput(Truncation.truncate(array, maxLength, id -> id == imageTokenId,
                 Truncation.describe(input)), processed);
     }

@@ -124,27 +124,7 @@ public final class Qwen2VlInputEncoder implements InputEncoder {
         for (var image : input.images()) {
             processed.add(images.process(image).processed());
         }
-        int tags = 0;
-        List<Long> ids = new ArrayList<>();
-        for (long id : tokens) {
-            if (id != imagePadId) {
-                ids.add(id);
-                continue;
-            }
-            if (tags >= processed.size()) {
-                throw new IllegalArgumentException("the prompt has more " + IMAGE_PAD + " tags than its " + processed.size()
-                        + " image(s)");
-            }
-            for (int i = 0; i < processed.get(tags).tokens(); i++) {
-                ids.add(imagePadId);
-            }
-            tags++;
-        }
-        if (tags != processed.size()) {
-            throw new IllegalArgumentException("the prompt has " + tags + " " + IMAGE_PAD + " tag(s) for " + processed.size()
-                    + " image(s)");
-        }
-        long[] array = ids.stream().mapToLong(Long::longValue).toArray();
+        long[] array = ImageTokenExpansion.expand(tokens, imagePadId, IMAGE_PAD, processed);
         return new EncodedInput(Truncation.truncate(array, maxLength, id -> id == imagePadId, Truncation.describe(input)),
                 processed);
     }

@@ -93,6 +93,30 @@ class Qwen2VlEndToEndTest {
     }
 
     @Test
+    void mmebTagsBecomeTheRecipesLayoutAndTagCountsAreChecked() {
+        try (Embedder v2 = Vlm2Vec.load(model, EmbedderOptions.defaults());
+                Embedder gme = Vlm2Vec.load(model, EmbedderOptions.defaults().withQwen2VlRecipe(Qwen2VlRecipe.GME))) {
+            var encoder = v2.inputEncoder();
+            assertEquals("<|image_pad|> Represent the given image for classification.\n",
+                    encoder.fromMmebTags("<|image_1|>\nRepresent the given image for classification.\n"));
+            assertEquals("<|image_pad|> a dog", encoder.withLeadingImageTag("a dog"));
+            assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+                    + "<|vision_start|><|image_pad|><|vision_end|>Represent the given image.<|im_end|>\n<|im_start|>assistant\n"
+                    + "<|endoftext|>", gme.inputEncoder().fromMmebTags("<|image_1|>\nRepresent the given image.\n"));
+            IllegalArgumentException tooMany = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> encoder.encode(Input.raw("<|image_pad|> <|image_pad|> two tags", image("square_500x500.png"))));
+            assertEquals("the prompt has more <|image_pad|> tags than its 1 image(s)", tooMany.getMessage());
+            IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> encoder.encode(Input.raw("no tag", image("square_500x500.png"))));
+            assertEquals("the prompt has 0 <|image_pad|> tag(s) for 1 image(s)", none.getMessage());
+        }
+        CliRun wrongFlag = CliRun.of("embed", "--model", model.toString(), "--llava-padding", "fixed", "--text", "x");
+        assertNotEquals(0, wrongFlag.exitCode());
+        assertTrue(wrongFlag.err().contains("--llava-padding fixed: only LLaVA-NeXT (llava_next) pads odd image sizes, this"
+                + " model is qwen2_vl"), wrongFlag.err());
+    }
+
+    @Test
     void gmeRecipeUsesItsTemplateAndPositions() {
         EmbedderOptions gme = EmbedderOptions.defaults().withQwen2VlRecipe(Qwen2VlRecipe.GME);
         try (Embedder embedder = Vlm2Vec.load(model, gme); Embedder v2 = Vlm2Vec.load(model, EmbedderOptions.defaults())) {
@@ -175,7 +199,13 @@ class Qwen2VlEndToEndTest {
             for (int i = 0; i < a.length; i++) {
                 assertEquals(b[i], a[i], 1e-4, "element " + i);
             }
-            assertTrue(dot(a, c) < 0.99999, "training changed the embedding");
+                assertTrue(dot(a, c) < 0.99999, "training changed the embedding");
+        }
+        Path fullRun = directory.resolve("full");
+        CliRun full = train(fullRun, "--steps", "1", "--full", "--lr", "1e-4");
+        assertEquals(0, full.exitCode(), full.err());
+        try (Embedder trained = Vlm2Vec.load(fullRun.resolve("checkpoint-1").resolve("model"), EmbedderOptions.defaults())) {
+            assertEquals(1.0, dot(trained.embed(query), trained.embed(query)), 1e-5);
         }
     }
 
