@@ -117,6 +117,36 @@ class Qwen2VlEndToEndTest {
     }
 
     @Test
+    void servesMultimodalRequestsAsTheEmbedderEmbeds() throws Exception {
+        Path picture = ReferenceFixtures.qwen2vlRoot().resolve("images").resolve("portrait_120x300.png");
+        String url = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(picture));
+        try (Embedder embedder = Vlm2Vec.load(model, EmbedderOptions.defaults());
+                dev.vlm2vec.serve.EmbeddingServer server = dev.vlm2vec.serve.EmbeddingServer.start(embedder,
+                        dev.vlm2vec.serve.ServerOptions.defaults("qwen2vl-tiny").withAddress("127.0.0.1", 0))) {
+            var body = new ObjectMapper().createObjectNode();
+            var input = body.putArray("input");
+            input.addObject().put("instruction", "Represent the given image.").put("text", "").put("image", url);
+            input.add("a tall picture");
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/embeddings"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode data = new ObjectMapper().readTree(response.body()).get("data");
+            float[][] expected = {embedder.embed(Input.of("Represent the given image.", "", ImageLoader.load(picture))),
+                embedder.embed(Input.text("a tall picture"))};
+            for (int i = 0; i < 2; i++) {
+                JsonNode vector = data.get(i).get("embedding");
+                assertEquals(expected[i].length, vector.size());
+                for (int d = 0; d < expected[i].length; d++) {
+                    assertEquals(expected[i][d], vector.get(d).floatValue(), 1e-5, "input " + i + " element " + d);
+                }
+            }
+        }
+    }
+
+    @Test
     void gmeRecipeUsesItsTemplateAndPositions() {
         EmbedderOptions gme = EmbedderOptions.defaults().withQwen2VlRecipe(Qwen2VlRecipe.GME);
         try (Embedder embedder = Vlm2Vec.load(model, gme); Embedder v2 = Vlm2Vec.load(model, EmbedderOptions.defaults())) {
