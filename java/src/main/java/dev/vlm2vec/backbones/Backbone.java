@@ -36,6 +36,11 @@ public interface Backbone {
         return false;
     }
 
+    /** What {@code train --recipe vlm2vec} uses for flags not given. */
+    default TrainRecipe trainRecipe() {
+        return TrainRecipe.PAPER;
+    }
+
     /**
      * The input pipeline for the checkpoint in {@code files}. Options this backbone has no use
      * for ({@code --num-crops} outside Phi-3.5-V, say) are refused, naming the flag.

@@ -31,6 +31,15 @@ final class Qwen2VlBackbone implements Backbone {
         return true;
     }
 
+    /** VLM2Vec-V2.0's train_v2-qwen2vl-2B.sh: LoRA r 16, alpha 64, DoRA, tau 0.02; the rest as the paper. */
+    @Override
+    public TrainRecipe trainRecipe() {
+        TrainRecipe paper = TrainRecipe.PAPER;
+        return new TrainRecipe(paper.batchSize(), paper.gcChunk(), paper.steps(), paper.learningRate(), paper.warmup(), 0.02, 16,
+                64, true, "VLM2Vec-V2.0's train_v2-qwen2vl-2B.sh (DoRA r 16 alpha 64, tau 0.02) and the paper's batch 1024,"
+                        + " GradCache 4, 2K steps, lr 2e-5, 200 warm-up");
+    }
+
     @Override
     public InputEncoder inputEncoder(CheckpointFiles files, NativeModel model, EmbedderOptions options, int numCrops) {
         Qwen2VlRecipe recipe = options.qwen2vlRecipe().resolve(files.directory());

@@ -17,7 +17,10 @@ import dev.vlm2vec.eval.RankingScope;
 import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.ffi.NativeTrainer;
+import dev.vlm2vec.backbones.Backbone;
 import dev.vlm2vec.backbones.Backbones;
+import dev.vlm2vec.backbones.CheckpointFiles;
+import dev.vlm2vec.backbones.TrainRecipe;
 import dev.vlm2vec.ffi.TinyModels;
 import dev.vlm2vec.ffi.TrainOptions;
 import dev.vlm2vec.io.AtomicFiles;
@@ -147,6 +150,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--num-crops", paramLabel = "N", description = "Phi-3.5-V HD crops per image (0: preprocessor_config.json's). Default: ${DEFAULT-VALUE}.")
     private int numCrops = 0;
 
+    @Option(names = "--recipe", paramLabel = "demo|vlm2vec", description = "Defaults for the flags not given: demo (this"
+            + " command's, tuned for the tiny demo) or vlm2vec (the settings the backbone's published VLM2Vec checkpoints were"
+            + " trained with). Default: ${DEFAULT-VALUE}.")
+    private String recipe = "demo";
+
     @Option(names = "--arch", paramLabel = "NAME", description = "The demo's tiny backbone: phi3v, llava-next or qwen2vl"
             + " (with --model, its config.json says; this is not read). Default: ${DEFAULT-VALUE}.")
     private String arch = "phi3v";
@@ -185,6 +193,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data needs --model DIR (the base model to train); only the demo (neither"
                     + " flag) trains a tiny random model");
         }
+        applyRecipe(err);
         checkFlags();
         EmbedderOptions embedderOptions = modelFlags.embedderOptions(16);
         Path trainData = demo ? MmebMini.trainSplit(err) : dataFlags.data;
@@ -342,6 +351,48 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--eval-data " + evalData + " does not exist");
         }
         modelFlags.checkModel();
+    }
+
+    // --recipe vlm2vec: the backbone's published settings for every flag the user left out.
+    private void applyRecipe(PrintWriter err) {
+        if (recipe.equals("demo")) {
+            return;
+        }
+        if (!recipe.equals("vlm2vec")) {
+            throw new IllegalArgumentException("--recipe " + recipe + " is not one of demo, vlm2vec");
+        }
+        Backbone backbone = modelFlags.model == null ? Backbones.forName(arch, "--arch")
+                : Backbones.forModelType(CheckpointFiles.read(modelFlags.model).modelType(),
+                        modelFlags.model.resolve("config.json"));
+        TrainRecipe r = backbone.trainRecipe();
+        if (!given("--batch-size")) {
+            batchSize = r.batchSize();
+        }
+        if (!given("--gc-chunk")) {
+            gcChunk = r.gcChunk();
+        }
+        if (!given("--steps")) {
+            steps = r.steps();
+        }
+        if (!given("--lr")) {
+            lr = r.learningRate();
+        }
+        if (!given("--warmup")) {
+            warmup = r.warmup();
+        }
+        if (!given("--temperature")) {
+            temperature = r.temperature();
+        }
+        if (!given("--lora-r")) {
+            loraR = r.loraRank();
+        }
+        if (!given("--lora-alpha")) {
+            loraAlpha = r.loraAlpha();
+        }
+        if (!given("--dora")) {
+            dora = r.dora();
+        }
+        err.println("--recipe vlm2vec for " + backbone.modelType() + ": " + r.source() + "; flags given win");
     }
 
     /** Neither --model nor --data: the tiny demo on MMEB-mini. */

@@ -204,6 +204,22 @@ class Qwen2VlEndToEndTest {
     }
 
     @Test
+    void theVlm2VecRecipeTakesTheV2SettingsForFlagsNotGiven(@TempDir Path directory) throws Exception {
+        Path output = directory.resolve("recipe");
+        CliRun run = train(output, "--recipe", "vlm2vec", "--steps", "1", "--gc-chunk", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--recipe vlm2vec for qwen2_vl: VLM2Vec-V2.0's train_v2-qwen2vl-2B.sh"), run.err());
+        assertTrue(run.err().contains("1 steps of 4 pairs, GradCache chunk 2, lr 2.0E-5, temperature 0.02, DoRA r 16 alpha 64.0"),
+                run.err());
+        JsonNode adapter = new ObjectMapper().readTree(output.resolve("checkpoint-1").resolve("adapter_config.json").toFile());
+        assertEquals(16, adapter.get("r").asInt());
+        assertTrue(adapter.get("use_dora").asBoolean());
+        CliRun wrong = train(directory.resolve("bad"), "--recipe", "paper");
+        assertNotEquals(0, wrong.exitCode());
+        assertTrue(wrong.err().contains("--recipe paper is not one of demo, vlm2vec"), wrong.err());
+    }
+
+    @Test
     void resumeMergeAndReload(@TempDir Path directory) throws Exception {
         Path straight = directory.resolve("straight");
         assertEquals(0, train(straight, "--steps", "4", "--save-every", "2", "--gc-chunk", "2").exitCode());
