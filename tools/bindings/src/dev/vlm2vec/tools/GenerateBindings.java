@@ -215,14 +215,27 @@ public final class GenerateBindings {
         String body = result.carrier().equals("void") ? call + ";" : "return (" + result.carrier() + ") " + call + ";";
         return """
 
+                    // The descriptor apart from the symbol, so that it can be read before the library is loaded.
+                    private static final FunctionDescriptor %1$s$DESC = %2$s;
+
                     private static final class %1$s$binding {
-                        static final FunctionDescriptor DESC = %2$s;
-                        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(findOrThrow("%1$s"), DESC);
+                        static final MemorySegment ADDR = findOrThrow("%1$s");
+                        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, %1$s$DESC);
                     }
 
                     /** Function descriptor of {@code %3$s}. */
                     public static FunctionDescriptor %1$s$descriptor() {
-                        return %1$s$binding.DESC;
+                        return %1$s$DESC;
+                    }
+
+                    /** Downcall handle of {@code %3$s}. */
+                    public static MethodHandle %1$s$handle() {
+                        return %1$s$binding.HANDLE;
+                    }
+
+                    /** Address of {@code %3$s} (for handles with other linker options, e.g. critical). */
+                    public static MemorySegment %1$s$address() {
+                        return %1$s$binding.ADDR;
                     }
 
                     /** {@code %3$s} */

@@ -76,6 +76,8 @@ class GeneratedBindingsTest {
         String h = files.get("vlm2vec_h.java");
         assertTrue(h.contains("FunctionDescriptor.of(vlm2vec_h.C_INT, vlm2vec_h.C_POINTER, vlm2vec_h.C_DOUBLE)"), h);
         assertTrue(h.contains("public static int vlm2vec_probe_run(MemorySegment probe, double scale)"), h);
+        assertTrue(h.contains("public static MemorySegment vlm2vec_probe_run$address()"), h);
+        assertTrue(h.contains("public static MethodHandle vlm2vec_probe_run$handle()"), h);
     }
 
     @Test
