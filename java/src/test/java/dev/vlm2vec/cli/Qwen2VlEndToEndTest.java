@@ -160,6 +160,11 @@ class Qwen2VlEndToEndTest {
             assertEquals(1.0, dot(a, a), 1e-5);
             assertNotEquals(a[0], b[0]);
         }
+        // V1 resizes every image to 1344 x 1344 first: a landscape image gets a square patch grid.
+        try (Embedder v1 = Vlm2Vec.load(model, EmbedderOptions.defaults().withQwen2VlRecipe(Qwen2VlRecipe.V1))) {
+            long[] grid = v1.inputEncoder().encode(Input.of(null, "x", image("landscape_230x150.png"))).images().get(0).gridThw();
+            assertEquals(grid[1], grid[2], java.util.Arrays.toString(grid));
+        }
     }
 
     private static List<JsonNode> metrics(Path output) throws Exception {
