@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "common/error.h"
 #include "io/json_file.h"
@@ -86,7 +85,7 @@ VisionBlock::VisionBlock(io::Checkpoint& checkpoint, const std::string& prefix, 
 }
 
 torch::Tensor VisionBlock::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                                   const torch::Tensor& mask) const {
+                                   const std::vector<std::pair<int64_t, int64_t>>& segments) const {
   const int64_t patches = x.size(0), dim = x.size(1), head_dim = dim / heads_;
   const auto normed = norm1_->forward(x);
   // qkv rows are [q | k | v], each heads x head_dim.
@@ -95,10 +94,20 @@ torch::Tensor VisionBlock::forward(const torch::Tensor& x, const torch::Tensor& 
   // cos/sin [patches, head_dim] broadcast over the heads axis of [patches, heads, head_dim].
   const auto rope = [&](const torch::Tensor& t) { return apply_rotary(t.to(torch::kFloat), cos, sin).to(t.scalar_type()); };
   const auto q = rope(qkv[0]).transpose(0, 1), k = rope(qkv[1]).transpose(0, 1), v = qkv[2].transpose(0, 1);
-  auto scores = torch::matmul(q, k.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(head_dim)));
-  scores = scores + mask.to(scores.scalar_type());
-  const auto weights = torch::softmax(scores.to(torch::kFloat), -1).to(v.scalar_type());
-  const auto context = torch::matmul(weights, v).transpose(0, 1).reshape({patches, dim});
+  // Block-diagonal attention, one segment at a time: upstream's eager mask puts the dtype's lowest
+  // value outside the blocks, whose weights then underflow to exactly 0, so this is the same sum
+  // without the [patches, patches] scores of the whole batch (40960^2 per head for 8 images at
+  // VLM2Vec's 1280-token maximum).
+  const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
+  std::vector<torch::Tensor> parts;
+  parts.reserve(segments.size());
+  for (const auto& [start, length] : segments) {
+    const auto qs = q.narrow(1, start, length), ks = k.narrow(1, start, length), vs = v.narrow(1, start, length);
+    const auto scores = torch::matmul(qs, ks.transpose(1, 2)) * scale;
+    const auto weights = torch::softmax(scores.to(torch::kFloat), -1).to(vs.scalar_type());
+    parts.push_back(torch::matmul(weights, vs));
+  }
+  const auto context = (parts.size() == 1 ? parts[0] : torch::cat(parts, 1)).transpose(0, 1).reshape({patches, dim});
   const auto h = x + proj_->forward(context);
   auto inner = fc1_->forward(norm2_->forward(h));
   inner = hidden_act_ == "quick_gelu" ? inner * torch::sigmoid(1.702 * inner) : torch::gelu(inner);
@@ -154,19 +163,17 @@ std::pair<torch::Tensor, torch::Tensor> VisionTower::rotary(const std::vector<st
 torch::Tensor VisionTower::run_blocks(const torch::Tensor& patches, const torch::Tensor& grid_thw) const {
   const auto grids = checked_grids(grid_thw, patches.size(0), config_.spatial_merge_size);
   const auto [cos, sin] = rotary(grids);
-  // Block-diagonal: each frame of each image attends to itself only (cu_seqlens); upstream's
-  // eager mask puts the dtype's lowest value outside the blocks.
-  const int64_t n = patches.size(0);
-  auto mask = torch::full({n, n}, std::numeric_limits<float>::lowest(), torch::TensorOptions().dtype(torch::kFloat).device(patches.device()));
+  // Each frame of each image attends to itself only (upstream's cu_seqlens).
+  std::vector<std::pair<int64_t, int64_t>> segments;
   int64_t start = 0;
   for (const auto& [t, h, w] : grids) {
     for (int64_t frame = 0; frame < t; ++frame) {
-      mask.narrow(0, start, h * w).narrow(1, start, h * w).zero_();
+      segments.emplace_back(start, h * w);
       start += h * w;
     }
   }
   auto x = patches;
-  for (const auto& block : blocks_) x = block->forward(x, cos, sin, mask);
+  for (const auto& block : blocks_) x = block->forward(x, cos, sin, segments);
   return x;
 }
 

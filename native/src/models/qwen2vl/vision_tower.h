@@ -45,9 +45,10 @@ VisionConfig vision_config_from_json(const nlohmann::json& json, const std::stri
 class VisionBlock : public torch::nn::Module {
  public:
   VisionBlock(io::Checkpoint& checkpoint, const std::string& prefix, const VisionConfig& config);
-  // x [patches, embed_dim]; cos, sin [patches, head_dim]; mask [patches, patches] additive.
+  // x [patches, embed_dim]; cos, sin [patches, head_dim]; segments: (first patch, patch count) of
+  // each frame of each image, in order, covering x: attention stays inside a segment.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& mask) const;
+                        const std::vector<std::pair<int64_t, int64_t>>& segments) const;
 
  private:
   int64_t heads_;
