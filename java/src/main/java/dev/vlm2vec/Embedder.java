@@ -5,6 +5,7 @@ import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.processing.Collator;
 import dev.vlm2vec.processing.EncodedInput;
 import dev.vlm2vec.processing.InputEncoder;
+import dev.vlm2vec.processing.LengthGroups;
 import dev.vlm2vec.processing.RgbImage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -227,6 +228,13 @@ public final class Embedder implements AutoCloseable {
         if (live.isEmpty()) {
             return;
         }
+        // Similar lengths per model call: a short text must not run padded to an image query's length.
+        for (List<Request> group : LengthGroups.split(live, request -> request.input().ids().length, options.maxPadding())) {
+            runGroup(group);
+        }
+    }
+
+    private void runGroup(List<Request> live) {
         try {
             beforeEncode.run();
             long start = System.nanoTime();
@@ -257,7 +265,7 @@ public final class Embedder implements AutoCloseable {
                 return;
             }
             for (Request request : live) {
-                run(List.of(request));
+                runGroup(List.of(request));
             }
         }
     }

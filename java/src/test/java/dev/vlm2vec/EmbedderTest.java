@@ -68,6 +68,25 @@ class EmbedderTest {
         return worst;
     }
 
+    /** Texts and image queries gathered together run as calls of similar lengths, with the same embeddings. */
+    @Test
+    void mixedLengthsRunAsSeparateCallsWithTheSameEmbeddings() {
+        List<Input> mixed = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            mixed.add(i % 2 == 0 ? Input.text("a short caption " + i) : Input.of("Represent the given image.", "", image(80, 60, i)));
+        }
+        EmbedderOptions batching = EmbedderOptions.defaults().withBatching(16, java.time.Duration.ofMillis(200), 64);
+        try (Embedder grouped = Vlm2Vec.load(models.resolve("phi3v"), batching);
+                Embedder whole = Vlm2Vec.load(models.resolve("phi3v"), batching.withMaxPadding(1.0))) {
+            List<float[]> a = grouped.embedAll(mixed), b = whole.embedAll(mixed);
+            for (int i = 0; i < mixed.size(); i++) {
+                assertTrue(maxDiff(a.get(i), b.get(i)) < 1e-5, "input " + i + ": " + maxDiff(a.get(i), b.get(i)));
+            }
+            assertEquals(1, whole.stats().batches(), "one call for the whole gathered batch");
+            assertEquals(2, grouped.stats().batches(), "texts and image queries in a call each");
+        }
+    }
+
     @Test
     void concurrentCallersGetWhatTheyWouldGetAlone() throws Exception {
         for (String model : new String[] {"phi3v", "llava"}) {
@@ -180,7 +199,8 @@ class EmbedderTest {
 
     @Test
     void warmUpMakesItReadyAndStatsCountWhatWasEmbedded() throws Exception {
-        EmbedderOptions options = EmbedderOptions.defaults().withBatching(4, Duration.ZERO, 16);
+        // One model call per gathered batch (maxPadding 1), so the counts below are the dispatcher's.
+        EmbedderOptions options = EmbedderOptions.defaults().withBatching(4, Duration.ZERO, 16).withMaxPadding(1.0);
         try (Embedder embedder = Vlm2Vec.load(models.resolve("llava"), options)) {
             assertTrue(embedder.healthy());
             assertTrue(!embedder.ready(), "ready before warmUp");
