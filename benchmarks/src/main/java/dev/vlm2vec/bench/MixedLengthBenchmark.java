@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Length-aware batching on an MMEB-like mixed stream: 16 inputs gathered into one batch, half
  * short texts (about 20 tokens), half image queries at the real Phi-3.5-V geometry (336 px
- * crops, 4 HD crops: 757 image tokens), through the {@link Embedder} with {@code maxPadding}
+ * crops, 4 HD crops; the token counts are printed at set-up), through the {@link Embedder} with {@code maxPadding}
  * 1 (one padded call, the texts padded to 757) and 0.1 (a call per length group), side by side:
  * {@code java -jar benchmarks.jar MixedLengthBenchmark}. Seconds per 16 inputs; the ratio is the gain.
  */
@@ -62,6 +62,8 @@ public class MixedLengthBenchmark {
             stream.add(Input.text("a photo of a cat sitting on a chair next to a red circle number " + i));
             stream.add(Input.of("Represent the given image with the following question:", "what is in the image?", image));
         }
+        System.err.printf("tokens per input: text %d, image query %d%n", embedder.inputEncoder().encode(stream.get(0)).ids().length,
+                embedder.inputEncoder().encode(stream.get(1)).ids().length);
     }
 
     @TearDown
