@@ -10,8 +10,9 @@
  *    checks each length against the shape and never keeps a pointer after returning.
  *  - A handle is used by one thread at a time.
  *
- * The Java bindings (dev.vlm2vec.ffi.internal.vlm2vec_h) mirror this file; a test fails when
- * a function declared here has no binding with a matching descriptor.
+ * The Java bindings (dev.vlm2vec.ffi.internal) are generated from this file by the build
+ * (tools/bindings); keep to the C subset the generator reads: fixed-width integers, float,
+ * double, char arrays, pointers, typedef'd enums and structs.
  */
 #ifndef VLM2VEC_H
 #define VLM2VEC_H
