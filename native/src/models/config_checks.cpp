@@ -1,6 +1,7 @@
 #include "models/config_checks.h"
 
 #include "common/error.h"
+#include "io/json_file.h"
 
 namespace vlm2vec::models {
 
@@ -24,6 +25,22 @@ void check_range(const std::string& where, const std::string& key, int64_t value
   require(value >= minimum && value <= maximum, where + ": " + key + " = " + std::to_string(value) +
                                                     " is out of range [" + std::to_string(minimum) + ", " +
                                                     std::to_string(maximum) + "]");
+}
+
+DecoderConfig read_decoder_sizes(const nlohmann::json& json, const std::string& where, double rms_norm_eps, double rope_theta) {
+  DecoderConfig d;
+  d.vocab_size = io::required<int64_t>(json, "vocab_size", where);
+  d.hidden_size = io::required<int64_t>(json, "hidden_size", where);
+  d.intermediate_size = io::required<int64_t>(json, "intermediate_size", where);
+  d.num_layers = io::required<int64_t>(json, "num_hidden_layers", where);
+  d.num_heads = io::required<int64_t>(json, "num_attention_heads", where);
+  d.num_kv_heads = io::optional<int64_t>(json, "num_key_value_heads", d.num_heads, where);
+  d.rms_norm_eps = io::optional<double>(json, "rms_norm_eps", rms_norm_eps, where);
+  d.rope_theta = io::optional<double>(json, "rope_theta", rope_theta, where);
+  check_range(where, "num_attention_heads", d.num_heads, 1, d.hidden_size);
+  require(d.hidden_size % d.num_heads == 0, where + ": hidden_size is not a multiple of num_attention_heads");
+  d.head_dim = d.hidden_size / d.num_heads;
+  return d;
 }
 
 void check_decoder_config(const DecoderConfig& c, const std::string& where) {

@@ -3,6 +3,7 @@
 #include "models/backbone.h"
 #include "models/llava_next/llava_next_model.h"
 #include "models/llava_next/tiny_llava_next.h"
+#include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models {
 
@@ -17,11 +18,8 @@ Backbone llava_next_backbone() {
   b.write_tiny = [](const std::string& directory, uint64_t seed, int64_t image_size) {
     TinyLlavaNextOptions options;
     options.seed = seed;
-    if (image_size != 0) {
-      check_argument(image_size > 0 && image_size % 14 == 0,
-                     "image_size = " + std::to_string(image_size) + " must be a positive multiple of 14");
-      options.image_size = image_size;
-    }
+    tiny::check_image_size(image_size, 14);
+    if (image_size != 0) options.image_size = image_size;
     write_tiny_llava_next(directory, options);
   };
   b.lora_targets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "out_proj"};

@@ -3,6 +3,7 @@
 #include "models/backbone.h"
 #include "models/phi3v/phi3v_model.h"
 #include "models/phi3v/tiny_phi3v.h"
+#include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models {
 
@@ -16,11 +17,8 @@ Backbone phi3v_backbone() {
   b.write_tiny = [](const std::string& directory, uint64_t seed, int64_t image_size) {
     TinyPhi3VOptions options;
     options.seed = seed;
-    if (image_size != 0) {
-      check_argument(image_size > 0 && image_size % 28 == 0,
-                     "image_size = " + std::to_string(image_size) + " must be a positive multiple of 28");
-      options.image_size = image_size;
-    }
+    tiny::check_image_size(image_size, 28);
+    if (image_size != 0) options.image_size = image_size;
     write_tiny_phi3v(directory, options);
   };
   b.lora_targets = {"qkv_proj", "o_proj", "gate_up_proj", "down_proj", "q_proj", "k_proj", "v_proj", "out_proj"};

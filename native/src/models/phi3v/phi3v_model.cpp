@@ -22,21 +22,9 @@ Phi3VConfig read_phi3v_config(const std::string& directory, const io::Checkpoint
   const std::string path = (fs::path(directory) / "config.json").string();
   const auto json = io::read_json_file(path);
   Phi3VConfig config;
+  config.text = read_decoder_sizes(json, path, 1e-5, 10000.0);
   DecoderConfig& text = config.text;
-  text.vocab_size = io::required<int64_t>(json, "vocab_size", path);
-  text.hidden_size = io::required<int64_t>(json, "hidden_size", path);
-  text.intermediate_size = io::required<int64_t>(json, "intermediate_size", path);
-  text.num_layers = io::required<int64_t>(json, "num_hidden_layers", path);
-  text.num_heads = io::required<int64_t>(json, "num_attention_heads", path);
-  text.num_kv_heads = io::optional<int64_t>(json, "num_key_value_heads", text.num_heads, path);
-  text.rms_norm_eps = io::optional<double>(json, "rms_norm_eps", 1e-5, path);
-  text.rope_theta = io::optional<double>(json, "rope_theta", 10000.0, path);
   config.pad_token_id = io::optional<int64_t>(json, "pad_token_id", 32000, path);
-  check_range(path, "num_attention_heads", text.num_heads, 1, text.hidden_size);
-  if (text.hidden_size % text.num_heads != 0) {
-    throw Error(VLM2VEC_ERR_BAD_MODEL, path + ": hidden_size is not a multiple of num_attention_heads");
-  }
-  text.head_dim = text.hidden_size / text.num_heads;
   if (json.contains("rope_scaling") && !json["rope_scaling"].is_null()) {
     const auto& scaling = json["rope_scaling"];
     const auto type = io::optional<std::string>(scaling, "type", io::optional<std::string>(scaling, "rope_type", "", path), path);

@@ -19,21 +19,9 @@ Qwen2VlConfig qwen2vl_config_from_json(const nlohmann::json& file, const std::st
   if (file.contains("text_config") && file.at("text_config").is_object()) {
     for (const auto& [key, value] : file.at("text_config").items()) json[key] = value;
   }
+  c.decoder = read_decoder_sizes(json, where, 1e-6, 1000000.0);
   DecoderConfig& d = c.decoder;
-  d.vocab_size = io::required<int64_t>(json, "vocab_size", where);
-  d.hidden_size = io::required<int64_t>(json, "hidden_size", where);
-  d.intermediate_size = io::required<int64_t>(json, "intermediate_size", where);
-  d.num_layers = io::required<int64_t>(json, "num_hidden_layers", where);
-  d.num_heads = io::required<int64_t>(json, "num_attention_heads", where);
-  d.num_kv_heads = io::optional<int64_t>(json, "num_key_value_heads", d.num_heads, where);
-  d.rms_norm_eps = io::optional<double>(json, "rms_norm_eps", 1e-6, where);
-  d.rope_theta = io::optional<double>(json, "rope_theta", 1000000.0, where);
   d.attention_bias = true;
-  check_range(where, "num_attention_heads", d.num_heads, 1, d.hidden_size);
-  if (d.hidden_size % d.num_heads != 0) {
-    throw Error(VLM2VEC_ERR_BAD_MODEL, where + ": hidden_size is not a multiple of num_attention_heads");
-  }
-  d.head_dim = d.hidden_size / d.num_heads;
   check_decoder_config(d, where);
   c.image_token_id = io::optional<int64_t>(json, "image_token_id", c.image_token_id, where);
   c.vision_start_token_id = io::optional<int64_t>(json, "vision_start_token_id", c.vision_start_token_id, where);

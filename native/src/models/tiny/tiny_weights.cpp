@@ -71,4 +71,9 @@ nlohmann::ordered_json llama_tokenizer_config(const std::string& eos, const std:
           {"use_default_system_prompt", false}};
 }
 
+void check_image_size(int64_t image_size, int64_t multiple) {
+  check_argument(image_size >= 0 && image_size % multiple == 0, "image_size = " + std::to_string(image_size) +
+                                                                    " must be a positive multiple of " + std::to_string(multiple));
+}
+
 }  // namespace vlm2vec::models::tiny

@@ -32,6 +32,10 @@ void write_weights(const std::filesystem::path& file, const std::map<std::string
 void add_clip_tensors(std::map<std::string, TensorSpec>& t, const std::string& c, int64_t hidden, int64_t layers,
                       int64_t intermediate, int64_t image_size, int64_t patch_size);
 
+// init-tiny's image_size argument: 0 keeps the writer's default; else a positive multiple of
+// multiple (the patch geometry), or an argument error naming both.
+void check_image_size(int64_t image_size, int64_t multiple);
+
 // tokenizer_config.json of a Llama-style (SentencePiece BPE) tokenizer.
 nlohmann::ordered_json llama_tokenizer_config(const std::string& eos, const std::string& pad);
 
