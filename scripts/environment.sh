@@ -11,12 +11,13 @@ VLM2VEC_MIN_JDK=22
 # libopenblas0-pthread: without it libtorch falls back to the reference BLAS, ~30x slower;
 # nlohmann-json3-dev: config.json and safetensors headers; zlib1g-dev: .npz fixtures in tests;
 # libgtest-dev: the native unit tests; cmake, g++, maven: the build itself;
+# libgloo-dev: the headers of the gloo libtorch links, for c10d's ProcessGroupGloo (data-parallel training);
 # libturbojpeg0, libwebp7: JPEG and WebP decoded by the codecs Pillow links (through FFM;
 # without them Java decoders serve, whose pixels differ for 4:4:0 JPEGs and lossy WebP);
 # clang-14, libclang-rt-14-dev: the sanitizer build of the native tests and the libFuzzer targets;
 # curl: the serve tests call the server as README's examples do.
 VLM2VEC_SYSTEM_PACKAGES=(libtorch-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev libgtest-dev cmake g++ maven
-    libturbojpeg0 libwebp7 clang-14 libclang-rt-14-dev curl)
+    libturbojpeg0 libwebp7 clang-14 libclang-rt-14-dev curl libgloo-dev)
 
 log() { printf '[vlm2vec] %s\n' "$*" >&2; }
 

@@ -26,7 +26,7 @@ extern "C" {
 #define VLM2VEC_API __attribute__((visibility("default")))
 
 /* Bumped whenever a declaration in this file changes; Java refuses any other value. */
-#define VLM2VEC_ABI_VERSION 4
+#define VLM2VEC_ABI_VERSION 5
 
 typedef enum vlm2vec_status {
     VLM2VEC_OK = 0,
@@ -251,6 +251,7 @@ typedef struct vlm2vec_train_stats {
     double grad_norm;         /* before clipping */
     double learning_rate;     /* used by this step */
     double accuracy;          /* in-batch: queries whose positive scored highest */
+    double communication_seconds; /* time in collectives this step (0 without a process group) */
 } vlm2vec_train_stats;
 
 /* Creates a trainer: attaches fresh adapters to the model's target layers (an unknown target
@@ -288,6 +289,55 @@ VLM2VEC_API int32_t vlm2vec_model_load_adapter(vlm2vec_model *model, const char 
  * beside out_dir and renamed into place. Adapters that are attached but not merged are not
  * part of the weights: merge them first. */
 VLM2VEC_API int32_t vlm2vec_model_save(const vlm2vec_model *model, const char *out_dir);
+
+/* ---- data parallelism (ABI 5) ---------------------------------------------------------- */
+
+/* One process of a data-parallel job: rendezvous through c10d's TCPStore, which rank 0 serves at
+ * master_addr:master_port, collectives through c10d's ProcessGroupGloo (CPU) or
+ * ProcessGroupNCCL (CUDA builds with NCCL). Every collective waits at most timeout_ms; a failed
+ * one reports the ranks that stopped answering. */
+typedef struct vlm2vec_dist vlm2vec_dist;
+
+typedef struct vlm2vec_dist_options {
+    const char *master_addr;  /* host of rank 0, e.g. "127.0.0.1" */
+    const char *backend;      /* "gloo" or "nccl" */
+    const char *device;       /* where the group's own small tensors live: "cpu", or "cuda:N" for nccl */
+    const char *name;         /* key prefix in the store: groups of one job with different names do not meet */
+    int32_t rank;
+    int32_t world_size;
+    int32_t master_port;
+    int32_t reserved;
+    int64_t timeout_ms;       /* > 0: joining and every collective */
+} vlm2vec_dist_options;
+
+/* Joins the group: returns once all world_size ranks have joined, or fails after timeout_ms
+ * saying how many did. On failure *out is NULL. */
+VLM2VEC_API int32_t vlm2vec_dist_create(const vlm2vec_dist_options *options, vlm2vec_dist **out);
+
+/* All ranks meet here; what names the place in a failure's message (NULL: "barrier"). */
+VLM2VEC_API int32_t vlm2vec_dist_barrier(vlm2vec_dist *dist, const char *what);
+
+/* *out = the largest of the ranks' values (a stop request: 1 on any rank stops all). */
+VLM2VEC_API int32_t vlm2vec_dist_max(vlm2vec_dist *dist, int64_t value, int64_t *out);
+
+/* counts[r] = the rows rank r passes; counts holds world_size elements. */
+VLM2VEC_API int32_t vlm2vec_dist_all_gather_counts(vlm2vec_dist *dist, int64_t rows, int64_t *counts,
+                                                   int64_t counts_length);
+
+/* Every rank's [rows_r, dim] float32 rows, concatenated in rank order, into out (out_numel =
+ * (sum of rows_r) * dim elements; learn the counts first with vlm2vec_dist_all_gather_counts). */
+VLM2VEC_API int32_t vlm2vec_dist_all_gather_f32(vlm2vec_dist *dist, const float *rows, int64_t num_rows,
+                                                int64_t dim, float *out, int64_t out_numel);
+
+/* Frees this rank's end of the group; NULL is ignored. A trainer it was attached to keeps the
+ * group alive until the trainer is freed. */
+VLM2VEC_API void vlm2vec_dist_free(vlm2vec_dist *dist);
+
+/* Makes every following step of trainer a data-parallel step of the group (representations
+ * all-gathered, gradients all-reduced); replaces the trainable parameters with rank 0's and
+ * fails, naming the parameter, where a rank's model differs from rank 0's. Call on every rank,
+ * after vlm2vec_trainer_resume if resuming. */
+VLM2VEC_API int32_t vlm2vec_trainer_attach_dist(vlm2vec_trainer *trainer, vlm2vec_dist *dist);
 
 #ifdef __cplusplus
 }

@@ -6,28 +6,15 @@
 
 #include "abi/guard.h"
 #include "abi/model_handle.h"
+#include "abi/training_handle.h"
 #include "training/adapters.h"
 #include "training/model_writer.h"
 #include "training/trainer.h"
 #include "vlm2vec.h"
 
-struct vlm2vec_trainer {
-  static constexpr uint64_t kLiveTag = 0x7665632d74726e72ULL;  // "vec-trnr"
-  uint64_t tag = kLiveTag;
-  std::unique_ptr<vlm2vec::training::Trainer> impl;
-};
-
 namespace {
 
 using vlm2vec::Error;
-
-vlm2vec::training::Trainer& checked(const vlm2vec_trainer* trainer) {
-  vlm2vec::check_not_null(trainer, "trainer");
-  if (trainer->tag != vlm2vec_trainer::kLiveTag) {
-    throw Error(VLM2VEC_ERR_BAD_HANDLE, "trainer is not a live vlm2vec_trainer handle (freed, or of another kind)");
-  }
-  return *trainer->impl;
-}
 
 std::vector<std::string> split_targets(const char* text) {
   std::vector<std::string> targets;
@@ -85,20 +72,21 @@ extern "C" int32_t vlm2vec_trainer_step(vlm2vec_trainer* trainer, const vlm2vec_
                                         const vlm2vec_batch* negatives, int64_t num_negatives,
                                         vlm2vec_train_stats* out) {
   return vlm2vec::abi::guarded([&] {
-    auto& impl = checked(trainer);
+    auto& impl = vlm2vec::abi::checked_trainer(trainer);
     vlm2vec::check_not_null(out, "out (vlm2vec_train_stats*)");
     vlm2vec::training::ContrastiveChunks batch;
     batch.queries = chunks(queries, num_queries, "queries", true);
     batch.targets = chunks(targets, num_targets, "targets", true);
     batch.negatives = chunks(negatives, num_negatives, "negatives", false);
     const auto stats = impl.step(batch);
-    *out = vlm2vec_train_stats{stats.step, stats.loss, stats.grad_norm, stats.learning_rate, stats.accuracy};
+    *out = vlm2vec_train_stats{stats.step, stats.loss, stats.grad_norm, stats.learning_rate, stats.accuracy,
+                               stats.communication_seconds};
   });
 }
 
 extern "C" int32_t vlm2vec_trainer_save(const vlm2vec_trainer* trainer, const char* directory, const char* base_model) {
   return vlm2vec::abi::guarded([&] {
-    auto& impl = checked(trainer);
+    auto& impl = vlm2vec::abi::checked_trainer(trainer);
     vlm2vec::check_not_null(directory, "directory");
     impl.save(directory, base_model == nullptr ? "" : base_model);
   });
@@ -106,7 +94,7 @@ extern "C" int32_t vlm2vec_trainer_save(const vlm2vec_trainer* trainer, const ch
 
 extern "C" int32_t vlm2vec_trainer_resume(vlm2vec_trainer* trainer, const char* directory) {
   return vlm2vec::abi::guarded([&] {
-    auto& impl = checked(trainer);
+    auto& impl = vlm2vec::abi::checked_trainer(trainer);
     vlm2vec::check_not_null(directory, "directory");
     impl.resume(directory);
   });

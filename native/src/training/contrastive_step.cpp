@@ -43,6 +43,17 @@ double in_batch_accuracy(const torch::Tensor& q, const torch::Tensor& t) {
   return (best == torch::arange(q.size(0), best.options())).to(torch::kFloat64).mean().item<double>();
 }
 
+// The ranks' rows in rank order with this rank's slice replaced by local itself, so the
+// gradient of anything computed from the result flows into local (and only into it).
+torch::Tensor with_peers(const torch::Tensor& local, distributed::ProcessGroup& group, const std::string& what) {
+  std::vector<int64_t> rows;
+  const auto gathered = group.all_gather_rows(local, what, &rows);
+  int64_t start = 0;
+  for (int r = 0; r < group.rank(); ++r) start += rows[static_cast<size_t>(r)];
+  return torch::cat({gathered.narrow(0, 0, start), local,
+                     gathered.narrow(0, start + local.size(0), gathered.size(0) - start - local.size(0))});
+}
+
 }  // namespace
 
 torch::Tensor embed_for_training(models::EmbeddingModel& model, const models::EncodeBatch& batch) {
@@ -53,7 +64,7 @@ torch::Tensor embed_for_training(models::EmbeddingModel& model, const models::En
 }
 
 StepLoss contrastive_backward(models::EmbeddingModel& model, const ContrastiveChunks& batch, double temperature,
-                              bool grad_cache) {
+                              bool grad_cache, distributed::ProcessGroup* group) {
   check_batch(batch);
   const auto chunks = all_chunks(batch);
   const size_t query_chunks = batch.queries.size();
@@ -70,16 +81,24 @@ StepLoss contrastive_backward(models::EmbeddingModel& model, const ContrastiveCh
   }
 
   std::vector<torch::Tensor> query_reps(reps.begin(), reps.begin() + static_cast<long>(query_chunks));
-  std::vector<torch::Tensor> target_reps(reps.begin() + static_cast<long>(query_chunks), reps.end());
+  std::vector<torch::Tensor> candidate_reps(reps.begin() + static_cast<long>(query_chunks), reps.end());
   auto q = torch::cat(query_reps);
-  auto t = torch::cat(target_reps);
+  auto c = torch::cat(candidate_reps);  // this rank's targets, then its negatives
   if (grad_cache) {
     q = q.detach().requires_grad_(true);
-    t = t.detach().requires_grad_(true);
+    c = c.detach().requires_grad_(true);
   }
-  const auto loss = ops::infonce_loss(q, t, temperature);
+  torch::Tensor all_q = q, all_c = c;
+  if (group != nullptr && group->world_size() > 1) {
+    const int64_t targets = rows(batch.targets);
+    all_q = with_peers(q, *group, "all-gather of the query representations");
+    all_c = torch::cat({with_peers(c.narrow(0, 0, targets), *group, "all-gather of the target representations"),
+                        with_peers(c.narrow(0, targets, c.size(0) - targets), *group,
+                                   "all-gather of the hard-negative representations")});
+  }
+  const auto loss = ops::infonce_loss(all_q, all_c, temperature);
   loss.backward();
-  StepLoss result{loss.item<double>(), in_batch_accuracy(q, t), q.size(0)};
+  StepLoss result{loss.item<double>(), in_batch_accuracy(all_q, all_c), all_q.size(0)};
   if (!grad_cache) return result;
   const RngState after_forward = RngState::capture();
 
@@ -90,7 +109,7 @@ StepLoss contrastive_backward(models::EmbeddingModel& model, const ContrastiveCh
     return sizes;
   };
   auto cached = q.grad().split_with_sizes(sizes_of(query_reps));
-  for (const auto& piece : t.grad().split_with_sizes(sizes_of(target_reps))) cached.push_back(piece);
+  for (const auto& piece : c.grad().split_with_sizes(sizes_of(candidate_reps))) cached.push_back(piece);
   for (size_t i = 0; i < chunks.size(); ++i) {
     states[i].restore();
     const auto rep = embed_for_training(model, *chunks[i]);

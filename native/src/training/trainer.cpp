@@ -50,8 +50,11 @@ StepStats Trainer::step(const ContrastiveChunks& batch) {
   module.train(true);
   optimizer_->zero_grad();
   StepLoss loss;
+  const double communicated = group_ ? group_->communication_seconds() : 0.0;
   try {
-    loss = contrastive_backward(model_, batch, options_.temperature, options_.grad_cache);
+    if (group_) group_->set_step(step_ + 1);
+    loss = contrastive_backward(model_, batch, options_.temperature, options_.grad_cache, group_.get());
+    all_reduce_gradients();
   } catch (...) {
     optimizer_->zero_grad();  // a failed step leaves no partial gradients behind
     module.train(false);
@@ -75,7 +78,92 @@ StepStats Trainer::step(const ContrastiveChunks& batch) {
   stats.step = step_;
   stats.loss = loss.loss;
   stats.accuracy = loss.accuracy;
+  stats.communication_seconds = group_ ? group_->communication_seconds() - communicated : 0.0;
   return stats;
+}
+
+void Trainer::all_reduce_gradients() {
+  if (!group_ || group_->world_size() == 1) return;
+  // Which parameters got a gradient on some rank: those get one on every rank (zeros where
+  // this rank's examples did not reach them), as a single process on the global batch would.
+  auto reached = torch::zeros({static_cast<int64_t>(parameters_.size())}, torch::TensorOptions().dtype(torch::kInt32).device(group_->options().device));
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    if (parameters_[i].grad().defined()) reached[static_cast<int64_t>(i)] = 1;
+  }
+  std::vector<torch::Tensor> flags{reached};
+  group_->all_reduce_sum(flags, "all-reduce of which parameters have gradients");
+  const auto any = reached.cpu();
+  // Flat buckets of at most 64 MiB of one dtype and device: few collectives, bounded extra memory.
+  constexpr int64_t kBucketBytes = int64_t{64} << 20;
+  std::vector<torch::Tensor> bucket;
+  int64_t bytes = 0;
+  const auto flush = [&] {
+    if (bucket.empty()) return;
+    std::vector<torch::Tensor> flat_views;
+    for (auto& grad : bucket) flat_views.push_back(grad.reshape({-1}));
+    std::vector<torch::Tensor> flat{torch::cat(flat_views)};
+    group_->all_reduce_sum(flat, "all-reduce of the gradients");
+    int64_t offset = 0;
+    for (auto& grad : bucket) {
+      grad.copy_(flat[0].narrow(0, offset, grad.numel()).view_as(grad));
+      offset += grad.numel();
+    }
+    bucket.clear();
+    bytes = 0;
+  };
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    auto& p = parameters_[i];
+    if (any[static_cast<int64_t>(i)].item<int32_t>() == 0) continue;
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    auto grad = p.grad();
+    if (!bucket.empty() && (bucket.front().scalar_type() != grad.scalar_type() ||
+                            bucket.front().device() != grad.device() || bytes + grad.nbytes() > kBucketBytes)) {
+      flush();
+    }
+    bucket.push_back(grad);
+    bytes += static_cast<int64_t>(grad.nbytes());
+  }
+  flush();
+}
+
+void Trainer::attach_group(std::shared_ptr<distributed::ProcessGroup> group) {
+  check_not_null(group.get(), "group");
+  group_ = std::move(group);
+  torch::NoGradGuard no_grad;
+  for (auto& p : parameters_) {
+    auto copy = p.detach().clone();
+    group_->broadcast_from_rank0(copy, "broadcast of the trainable parameters from rank 0");
+    p.detach().copy_(copy);
+  }
+  // Then every parameter, frozen ones too: [count, sum, sum of squares] per tensor in float64,
+  // compared with rank 0's. Equal weights give equal sums up to the reduction order, hence the
+  // relative tolerance.
+  auto& module = module_of(model_);
+  const auto named = module.named_parameters();
+  auto sums = torch::zeros({static_cast<int64_t>(named.size()), 3}, torch::kFloat64);
+  int64_t row = 0;
+  for (const auto& item : named) {
+    const auto values = item.value().detach().to(torch::kCPU, torch::kFloat64);
+    sums[row][0] = static_cast<double>(values.numel());
+    sums[row][1] = values.sum().item<double>();
+    sums[row][2] = values.square().sum().item<double>();
+    ++row;
+  }
+  auto reference = sums.to(group_->options().device, /*non_blocking=*/false, /*copy=*/true);  // not an alias of sums
+  group_->broadcast_from_rank0(reference, "broadcast of rank 0's parameter checksums");
+  reference = reference.cpu();
+  row = 0;
+  for (const auto& item : named) {
+    const auto mine = sums[row], theirs = reference[row];
+    const double tolerance = 1e-6 * (1.0 + theirs.abs().max().item<double>());
+    if ((mine - theirs).abs().max().item<double>() > tolerance) {
+      throw Error(VLM2VEC_ERR_INVALID_ARGUMENT,
+                  "rank " + std::to_string(group_->rank()) + "'s parameter " + item.key() +
+                      " differs from rank 0's: every rank must load the same --model (and --adapter / checkpoint) "
+                      "with the same settings");
+    }
+    ++row;
+  }
 }
 
 void Trainer::save(const std::string& directory, const std::string& base_model) const {

@@ -1,7 +1,9 @@
 // The optimisation loop's native half: adapters (or full fine-tuning), one contrastive
 // step per call (GradCache or plain), global-norm clipping, AdamW with a linear warm-up and
 // linear decay (Hugging Face's get_linear_schedule_with_warmup), and checkpoints that resume
-// exactly (optimizer moments, step, RNG state).
+// exactly (optimizer moments, step, RNG state). With a process group attached, each step is one
+// data-parallel step of the global batch (see contrastive_step.h): the trainable gradients are
+// summed over the ranks in flat buckets before clipping, so every rank takes the same step.
 #pragma once
 
 #include <torch/torch.h>
@@ -9,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "distributed/process_group.h"
 #include "models/embedding_model.h"
 #include "training/adapters.h"
 #include "training/contrastive_step.h"
@@ -34,6 +37,7 @@ struct StepStats {
   double grad_norm = 0.0;  // before clipping
   double learning_rate = 0.0;
   double accuracy = 0.0;
+  double communication_seconds = 0.0;  // this step's time in collectives (0 without a group)
 };
 
 class Trainer {
@@ -41,6 +45,11 @@ class Trainer {
   Trainer(models::EmbeddingModel& model, TrainerOptions options);
 
   StepStats step(const ContrastiveChunks& batch);
+
+  // Makes this a data-parallel trainer: the trainable parameters are replaced by rank 0's and
+  // every parameter is checked against rank 0's (a rank that loaded another model, or other
+  // adapter settings, fails naming itself). Call after resume, on every rank.
+  void attach_group(std::shared_ptr<distributed::ProcessGroup> group);
 
   // Writes directory/ (created atomically: built beside it, then renamed; an existing
   // directory of that name is replaced only once the new one is complete): the PEFT adapter,
@@ -58,12 +67,14 @@ class Trainer {
 
  private:
   void load_model_weights(const std::string& directory);
+  void all_reduce_gradients();
 
   models::EmbeddingModel& model_;
   TrainerOptions options_;
   std::vector<std::shared_ptr<models::Linear>> adapted_;
   std::vector<torch::Tensor> parameters_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::shared_ptr<distributed::ProcessGroup> group_;
   int64_t step_ = 0;
 };
 

@@ -15,6 +15,8 @@ import dev.vlm2vec.eval.MmebSummary;
 import dev.vlm2vec.eval.RankingScope;
 import dev.vlm2vec.eval.RunInfo;
 import dev.vlm2vec.eval.SummaryWriter;
+import dev.vlm2vec.distributed.WorkerEnvironment;
+import dev.vlm2vec.ffi.NativeProcessGroup;
 import dev.vlm2vec.io.WriteErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +52,9 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private DataFlags dataFlags = new DataFlags();
 
+    @CommandLine.Mixin
+    private DistributedFlags distributed = new DistributedFlags();
+
     @Option(names = "--adapter", paramLabel = "DIR",
             description = "A PEFT LoRA/DoRA adapter directory (from `train` or PEFT), merged into the model at load.")
     private @Nullable Path adapter;
@@ -66,6 +72,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (distributed.launches(System.getenv())) {
+            return distributed.launch(spec);
+        }
+        Optional<WorkerEnvironment> worker = distributed.worker(System.getenv());
+        worker.ifPresent(w -> modelFlags.device = DistributedFlags.device(modelFlags.device, w));
         Path model = modelFlags.requireModel();
         FlagChecks.atLeast("--batch-size", batchSize, 1);
         EmbedderOptions options = modelFlags.embedderOptions(batchSize);
@@ -75,17 +86,32 @@ final class EvalCommand implements Callable<Integer> {
         }
         Path into = output != null ? output : defaultOutput(model, adapter);
         WriteErrors.checkFolder("--output", into);
-        PrintWriter err = spec.commandLine().getErr();
-        Path data = dataFlags.data != null ? dataFlags.data : MmebMini.evalSplit(err);
-        Map<MmebDataset, Path> files = dataFlags.find(MmebRegistry.load(), data);
-        dataFlags.checkTasksFound(files.keySet());
-        EvalRun run = evaluate(model, adapter, data, files, dataFlags.imageRoot(data), into, options, batchSize,
-                dataFlags.skipMissing, global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, err);
+        try (NativeProcessGroup group = worker.map(w -> distributed.join(w, modelFlags.device, "eval")).orElse(null)) {
+            PrintWriter err = DistributedFlags.quietUnlessRankZero(spec.commandLine().getErr(), group);
+            if (group != null && !group.isRankZero()) {
+                // Rank 0 writes MMEB-mini if it is missing; the others read it after.
+                group.barrier("waiting for rank 0 to find the data");
+            }
+            Path data = dataFlags.data != null ? dataFlags.data : MmebMini.evalSplit(err);
+            if (group != null && group.isRankZero()) {
+                group.barrier("waiting for rank 0 to find the data");
+            }
+            Map<MmebDataset, Path> files = dataFlags.find(MmebRegistry.load(), data);
+            dataFlags.checkTasksFound(files.keySet());
+            EvalRun run = evaluate(model, adapter, data, files, dataFlags.imageRoot(data), into, options, batchSize,
+                    dataFlags.skipMissing, global ? RankingScope.GLOBAL : RankingScope.CANDIDATES, err, group);
+            if (group == null || group.isRankZero()) {
+                report(run, into);
+            }
+        }
+        return 0;
+    }
+
+    private void report(EvalRun run, Path into) {
         spec.commandLine().getOut().printf("overall Precision@1 %.1f%% over %d dataset(s); report: %s%n",
                 100 * run.summary().overall().orElse(0), run.summary().datasets().size(),
                 into.resolve("report.html").toAbsolutePath());
         spec.commandLine().getOut().flush();
-        return 0;
     }
 
     /** {@code mmeb-results/MODEL[+ADAPTER]}: results of different models never overwrite each other. */
@@ -96,10 +122,13 @@ final class EvalCommand implements Callable<Integer> {
     /**
      * Evaluates a model (with an optional adapter) on {@code files} (from {@link DataFlags#find}),
      * writing every output into {@code output}, with progress on {@code err}. Shared with {@code train}.
+     * With a group every rank embeds its shard of each dataset's queries and candidates, and rank 0
+     * alone writes the results (the same as one process's).
      */
     static EvalRun evaluate(Path model, @Nullable Path adapter, Path data, Map<MmebDataset, Path> files, Path imageRoot,
-            Path output, EmbedderOptions options, int batchSize, boolean skipMissing, RankingScope scope, PrintWriter err)
-            throws IOException {
+            Path output, EmbedderOptions options, int batchSize, boolean skipMissing, RankingScope scope, PrintWriter err,
+            @Nullable NativeProcessGroup group) throws IOException {
+        boolean writer = group == null || group.isRankZero();
         Instant started = Instant.now();
         long start = System.nanoTime();
         Files.createDirectories(output);
@@ -109,7 +138,8 @@ final class EvalCommand implements Callable<Integer> {
                     + "|" + options.llavaPadding() + "|exif=" + options.images().applyExifOrientation()
                     + (adapter == null ? "" : "|" + adapter.toAbsolutePath() + "@"
                             + Files.getLastModifiedTime(adapter.resolve("adapter_model.safetensors")).toMillis());
-            MmebEvaluator evaluator = new MmebEvaluator(embedder, imageRoot, skipMissing, output, batchSize, fingerprint, scope);
+            MmebEvaluator evaluator = new MmebEvaluator(embedder, imageRoot, skipMissing, output, batchSize, fingerprint, scope,
+                    group);
             for (Map.Entry<MmebDataset, Path> entry : files.entrySet()) {
                 List<EvalRow> rows = DatasetFiles.readEval(entry.getValue());
                 Progress[] progress = {null};
@@ -129,9 +159,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         RunInfo info = runInfo(model, adapter, data, options, scope, skipMissing, started, (System.nanoTime() - start) / 1e9);
         EvalRun run = new EvalRun(info.displayName(), MmebSummary.of(scores), info);
-        MmebRegistry registry = MmebRegistry.load();
-        SummaryWriter.write(run, registry, output);
-        HtmlReport.write(run, registry, output);
+        if (writer) {
+            MmebRegistry registry = MmebRegistry.load();
+            SummaryWriter.write(run, registry, output);
+            HtmlReport.write(run, registry, output);
+        }
         return run;
     }
 

@@ -16,6 +16,7 @@ import dev.vlm2vec.eval.MmebSummary;
 import dev.vlm2vec.eval.RankingScope;
 import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.ffi.NativeModel;
+import dev.vlm2vec.ffi.NativeProcessGroup;
 import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.backbones.Backbone;
 import dev.vlm2vec.backbones.Backbones;
@@ -89,6 +90,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     private DataFlags dataFlags = new DataFlags();
+
+    @CommandLine.Mixin
+    private DistributedFlags distributed = new DistributedFlags();
 
     @Option(names = "--max-per-dataset", paramLabel = "N", description = "Cap on pairs per dataset (0: no cap). Default: ${DEFAULT-VALUE}.")
     private int maxPerDataset = 0;
@@ -185,9 +189,23 @@ final class TrainCommand implements Callable<Integer> {
         if (config != null) {
             return rerunWithConfig(config);
         }
+        if (distributed.launches(System.getenv())) {
+            return distributed.launch(spec);
+        }
         long started = System.nanoTime();
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
+        Optional<dev.vlm2vec.distributed.WorkerEnvironment> worker = distributed.worker(System.getenv());
+        worker.ifPresent(w -> modelFlags.device = DistributedFlags.device(modelFlags.device, w));
+        try (NativeProcessGroup group = worker.map(w -> distributed.join(w, modelFlags.device, "train")).orElse(null)) {
+            return train(started, group);
+        }
+    }
+
+    // One process's part of the run: all of it, or with a group (data-parallel) this rank's.
+    private int train(long started, @Nullable NativeProcessGroup group) throws IOException {
+        boolean rankZero = group == null || group.isRankZero();
+        PrintWriter err = DistributedFlags.quietUnlessRankZero(spec.commandLine().getErr(), group);
+        PrintWriter out = DistributedFlags.quietUnlessRankZero(spec.commandLine().getOut(), group);
+        int world = group == null ? 1 : group.worldSize();
         boolean demo = isDemo();
         if (modelFlags.model == null && dataFlags.data != null) {
             throw new IllegalArgumentException("--data needs --model DIR (the base model to train); only the demo (neither"
@@ -205,29 +223,49 @@ final class TrainCommand implements Callable<Integer> {
         List<MmebDataset> read = new ArrayList<>(trainFiles.keySet());
         read.addAll(evalFiles.keySet());
         dataFlags.checkTasksFound(read);
-        prepareOutput(demo, err);
-
-        Path base = modelFlags.model != null ? modelFlags.model : tinyModel(err);
+        // Rank 0 alone prepares the output folder (and the demo's model); the others wait for it.
+        Path base = modelFlags.model != null ? modelFlags.model : output.resolve("base-model");
+        if (rankZero) {
+            prepareOutput(demo, err);
+            if (modelFlags.model == null) {
+                tinyModel(err);
+            }
+        }
+        if (group != null) {
+            group.barrier("waiting for rank 0 to prepare --output");
+        }
         Optional<Path> checkpoint = resume ? TrainingRun.latestCheckpoint(output) : Optional.empty();
         if (resume && checkpoint.isEmpty()) {
             throw new IllegalArgumentException("--resume: " + output + " holds no checkpoint-N to resume from; run without"
                     + " --resume (and with --overwrite if the folder holds an unfinished run)");
         }
+        if (group != null) {
+            long mine = checkpoint.map(TrainingRun::stepOf).orElse(0L);
+            if (group.max(mine) != mine || -group.max(-mine) != mine) {
+                throw new IllegalArgumentException("--resume: the ranks see different newest checkpoints in " + output
+                        + " (this rank: step " + mine + "): --output must be one folder every node shares");
+            }
+        }
         checkpoint.ifPresent(this::adoptCheckpointSettings);
         ObjectNode resolved = resolvedSettings(base);
         checkSameBase(resolved);
-        AtomicFiles.write(output.resolve("train_config.json"), (new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(resolved) + "\n").getBytes(StandardCharsets.UTF_8));
+        if (rankZero) {
+            AtomicFiles.write(output.resolve("train_config.json"), (new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(resolved) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
 
         Map<String, List<TrainRow>> rows = new LinkedHashMap<>();
         for (Map.Entry<MmebDataset, Path> entry : trainFiles.entrySet()) {
             rows.put(entry.getKey().name(), DatasetFiles.readTrain(entry.getValue()));
         }
-        TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize, homogeneous, seed,
+        // One global order for every world size: step i's batch is the same batchSize x world rows.
+        TrainingSet set = TrainingSet.mix(rows, maxPerDataset, batchSize * world, homogeneous, seed,
                 dev.vlm2vec.processing.ImageRoot.of(root, embedderOptions.images()), dataFlags.skipMissing);
-        err.printf("training on %d pairs from %d dataset(s)%s; %d steps of %d pairs, GradCache chunk %d, lr %s,"
+        err.printf("training on %d pairs from %d dataset(s)%s; %d steps of %s pairs, GradCache chunk %d, lr %s,"
                         + " temperature %s, %s%n", set.size(), rows.size(),
-                set.skipped() > 0 ? " (" + set.skipped() + " skipped for missing images)" : "", steps, batchSize, gcChunk,
+                set.skipped() > 0 ? " (" + set.skipped() + " skipped for missing images)" : "", steps,
+                world == 1 ? Integer.toString(batchSize) : batchSize * world + " (" + world + " ranks x " + batchSize + ")",
+                gcChunk,
                 lr, temperature, full ? "full fine-tuning" : (dora ? "DoRA" : "LoRA") + " r " + loraR + " alpha " + loraAlpha);
 
         TrainOptions options = new TrainOptions(lr, weightDecay, maxGradNorm, temperature, loraR, loraAlpha, loraDropout,
@@ -244,9 +282,12 @@ final class TrainCommand implements Callable<Integer> {
                 first = TrainingRun.stepOf(checkpoint.get());
                 err.println("resumed from " + checkpoint.get() + " at step " + first);
             }
+            if (group != null) {
+                trainer.attach(group);
+            }
             run = new TrainingRun(trainer, encoder, set, new TrainingRun.Settings(steps, batchSize, gcChunk,
                     hardNegatives, saveEvery, evalEvery, saveTotalLimit, output, root, embedderOptions.images(),
-                    base.toAbsolutePath().toString(), resolved));
+                    base.toAbsolutePath().toString(), resolved), group);
             TrainingRun stoppable = run;
             // Ctrl-C (or SIGTERM): finish the step in progress, save, say where, and only then let the JVM exit.
             Thread hook = new Thread(() -> {
@@ -258,6 +299,12 @@ final class TrainCommand implements Callable<Integer> {
                             err.println("saved " + saved.getFileName() + " in " + output.toAbsolutePath()
                                     + "; resume with --resume");
                             err.flush();
+                        });
+                        // The JVM is exiting: the CLI's own error report may not get to run.
+                        stoppable.failure().ifPresent(failure -> {
+                            PrintWriter errors = spec.commandLine().getErr();
+                            errors.println("vlm2vec train: " + failure.getMessage());
+                            errors.flush();
                         });
                     }
                 } catch (InterruptedException e) {
@@ -278,7 +325,7 @@ final class TrainCommand implements Callable<Integer> {
                     public void evaluate(long step, Path saved) {
                         if (eval != null) {
                             evaluateQuietly(full ? saved.resolve("model") : base, full ? null : saved, eval, evalFiles,
-                                    output.resolve("eval-step-" + step), embedderOptions, err);
+                                    output.resolve("eval-step-" + step), embedderOptions, err, group);
                         }
                     }
                 });
@@ -293,10 +340,14 @@ final class TrainCommand implements Callable<Integer> {
         out.println("checkpoint: " + last.toAbsolutePath());
         out.flush();
         if (eval != null && !noEval) {
-            EvalRun before = evaluate(base, null, eval, evalFiles, output.resolve("eval-before"), embedderOptions, err);
+            EvalRun before = evaluate(base, null, eval, evalFiles, output.resolve("eval-before"), embedderOptions, err, group);
             // Adapters apply to the base model; a full fine-tune's checkpoint holds the whole model.
             EvalRun after = full ? evaluate(last.resolve("model"), null, eval, evalFiles, output.resolve("eval-after"),
-                    embedderOptions, err) : evaluate(base, last, eval, evalFiles, output.resolve("eval-after"), embedderOptions, err);
+                    embedderOptions, err, group) : evaluate(base, last, eval, evalFiles, output.resolve("eval-after"),
+                    embedderOptions, err, group);
+            if (!rankZero) {
+                return 0;  // rank 0 writes the comparison
+            }
             String table = table(before.summary(), after.summary());
             out.print(table);
             AtomicFiles.write(output.resolve("eval-comparison.md"), table.getBytes(StandardCharsets.UTF_8));
@@ -539,16 +590,16 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private EvalRun evaluate(Path base, @Nullable Path adapter, Path eval, Map<MmebDataset, Path> files, Path into,
-            EmbedderOptions options, PrintWriter err) throws IOException {
+            EmbedderOptions options, PrintWriter err, @Nullable NativeProcessGroup group) throws IOException {
         // Eval images resolve against the eval set's own folder; --image-root is the training data's.
         return EvalCommand.evaluate(base, adapter, eval, files, DatasetFiles.defaultImageRoot(eval), into, options, 16,
-                dataFlags.skipMissing, RankingScope.CANDIDATES, err);
+                dataFlags.skipMissing, RankingScope.CANDIDATES, err, group);
     }
 
     private void evaluateQuietly(Path base, @Nullable Path adapter, Path eval, Map<MmebDataset, Path> files, Path into,
-            EmbedderOptions options, PrintWriter err) {
+            EmbedderOptions options, PrintWriter err, @Nullable NativeProcessGroup group) {
         try {
-            EvalRun run = evaluate(base, adapter, eval, files, into, options, err);
+            EvalRun run = evaluate(base, adapter, eval, files, into, options, err, group);
             err.printf("eval at %s: overall Precision@1 %.1f%%%n", into.getFileName(), 100 * run.summary().overall().orElse(0));
         } catch (IOException | RuntimeException e) {
             err.println("eval at " + into.getFileName() + " failed: " + e.getMessage());

@@ -6,6 +6,7 @@ import dev.vlm2vec.Embedder;
 import dev.vlm2vec.Input;
 import dev.vlm2vec.data.EvalRow;
 import dev.vlm2vec.data.MmebInputs;
+import dev.vlm2vec.ffi.NativeProcessGroup;
 import dev.vlm2vec.io.AtomicFiles;
 import dev.vlm2vec.processing.ImageRoot;
 import java.io.IOException;
@@ -26,6 +27,11 @@ import org.jspecify.annotations.Nullable;
  * unique candidates (by text and image path) are embedded once, each query's candidates are
  * ranked by cosine, the positive is candidate 0, ties go to the lowest index. Writes
  * {@code {name}_score.json} and {@code {name}_pred.jsonl} into the output directory.
+ *
+ * <p>With a process group, every rank calls {@link #evaluate} with the same rows: each embeds a
+ * contiguous shard of the unique queries and of the unique candidates, the shards are
+ * all-gathered in order, and every rank scores the same matrix; rank 0 alone writes the files
+ * and the cache.
  */
 @NullMarked
 public final class MmebEvaluator {
@@ -39,6 +45,7 @@ public final class MmebEvaluator {
     private final int batchSize;
     private final EmbeddingCache cache;
     private final RankingScope scope;
+    private final @Nullable NativeProcessGroup group;
 
     /**
      * @param modelFingerprint identifies the model (its directory and options) in the
@@ -52,6 +59,13 @@ public final class MmebEvaluator {
     /** @param scope rank against each query's own candidates (MMEB) or against all of a dataset's */
     public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize,
             String modelFingerprint, RankingScope scope) {
+        this(embedder, imageRoot, skipMissing, output, batchSize, modelFingerprint, scope, null);
+    }
+
+    /** @param group the job's process group, to shard the encoding over its ranks (null: one process) */
+    public MmebEvaluator(Embedder embedder, Path imageRoot, boolean skipMissing, Path output, int batchSize,
+            String modelFingerprint, RankingScope scope, @Nullable NativeProcessGroup group) {
+        this.group = group;
         this.scope = scope;
         this.embedder = embedder;
         this.imageRoot = imageRoot;
@@ -99,7 +113,7 @@ public final class MmebEvaluator {
         int dim = embedder.dimension();
         long total = queries.size() + candidates.size();
         long[] done = {0};
-        java.util.function.IntConsumer advance = n -> progress.update(done[0] += n, total);
+        java.util.function.IntConsumer advance = n -> progress.update(Math.min(total, done[0] += n), total);
         boolean[] cached = {true};
         float[] queryEmbeddings = cachedOrEmbed(dataset, "queries", new ArrayList<>(queries.keySet()), dim, advance, cached);
         float[] candidateEmbeddings = cachedOrEmbed(dataset, "candidates", new ArrayList<>(candidates.keySet()), dim,
@@ -119,7 +133,9 @@ public final class MmebEvaluator {
             ranks = CandidateScorer.ranksOfPositives(perRow, candidateEmbeddings, dim, lists);
         }
         DatasetScore score = DatasetScore.fromRanks(dataset, ranks);
-        writeOutputs(dataset, score, ranks, skipped);
+        if (group == null || group.isRankZero()) {
+            writeOutputs(dataset, score, ranks, skipped);
+        }
         return new Result(score, skipped, cached[0]);
     }
 
@@ -127,14 +143,34 @@ public final class MmebEvaluator {
             java.util.function.IntConsumer progress, boolean[] cached) {
         Path file = cache.file(dataset.name(), side, items.stream().map(i -> i.text() + "\u0001" + i.image()).toList());
         var hit = cache.read(file, items.size(), dim);
-        if (hit.isPresent()) {
+        // Ranks use the cache only if all of them can (each takes part in embedding otherwise).
+        boolean everyRankHit = group == null ? hit.isPresent() : !group.any(hit.isEmpty());
+        if (everyRankHit) {
             progress.accept(items.size());
-            return hit.get();
+            return hit.orElseThrow();
         }
         cached[0] = false;
-        float[] embeddings = embed(items, dim, progress);
-        cache.write(file, embeddings);
+        float[] embeddings = group == null || group.worldSize() == 1 ? embed(items, dim, progress)
+                : embedShard(items, dim, progress);
+        if (group == null || group.isRankZero()) {
+            cache.write(file, embeddings);
+        }
         return embeddings;
+    }
+
+    // This rank's contiguous share of items, then every rank's, in order.
+    private float[] embedShard(List<Item> items, int dim, java.util.function.IntConsumer progress) {
+        NativeProcessGroup g = java.util.Objects.requireNonNull(group);
+        long size = items.size();
+        int from = (int) (size * g.rank() / g.worldSize()), to = (int) (size * (g.rank() + 1) / g.worldSize());
+        // Progress shows this rank's share scaled to the whole (the ranks run at about one pace).
+        float[] mine = embed(items.subList(from, to), dim, n -> progress.accept(n * g.worldSize()));
+        float[] all = g.allGather(mine, dim);
+        if (all.length != items.size() * dim) {
+            throw new IllegalStateException("gathered " + all.length / dim + " embeddings for " + items.size() + " inputs:"
+                    + " the ranks evaluate different rows (every rank must read the same --data)");
+        }
+        return all;
     }
 
     // An image path that leaves the root is an error (ImageRoot), not a missing image to skip.

@@ -68,7 +68,7 @@ public final class NativeTrainer implements AutoCloseable {
             }
             return new TrainStats(vlm2vec_train_stats.step(stats), vlm2vec_train_stats.loss(stats),
                     vlm2vec_train_stats.grad_norm(stats), vlm2vec_train_stats.learning_rate(stats),
-                    vlm2vec_train_stats.accuracy(stats));
+                    vlm2vec_train_stats.accuracy(stats), vlm2vec_train_stats.communication_seconds(stats));
         }
     }
 
@@ -90,6 +90,19 @@ public final class NativeTrainer implements AutoCloseable {
                 NativeException.check(vlm2vec_h.vlm2vec_trainer_resume(handle.get(),
                         call.allocateFrom(directory.toAbsolutePath().toString())), "resuming from " + directory);
             }
+        }
+    }
+
+    /**
+     * Makes every following step a data-parallel step of {@code group}: representations
+     * all-gathered, gradients summed over the ranks. Takes rank 0's trainable parameters and
+     * fails, naming the parameter, where this rank's model differs from rank 0's. Call on every
+     * rank, after {@link #resume}.
+     */
+    public void attach(NativeProcessGroup group) {
+        synchronized (model) {
+            NativeException.check(vlm2vec_h.vlm2vec_trainer_attach_dist(handle.get(), group.handle()),
+                    "joining the trainers of the process group");
         }
     }
 

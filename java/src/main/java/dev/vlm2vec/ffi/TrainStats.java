@@ -7,5 +7,7 @@ package dev.vlm2vec.ffi;
  * @param gradNorm global gradient norm before clipping
  * @param learningRate the rate this step used
  * @param accuracy in-batch: the fraction of queries whose positive scored highest
+ * @param communicationSeconds time this step spent in collectives (0 in a single process)
  */
-public record TrainStats(long step, double loss, double gradNorm, double learningRate, double accuracy) {}
+public record TrainStats(long step, double loss, double gradNorm, double learningRate, double accuracy,
+        double communicationSeconds) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vlm2vec.ffi.NativeProcessGroup;
 import dev.vlm2vec.ffi.NativeTrainer;
 import dev.vlm2vec.ffi.TrainStats;
 import dev.vlm2vec.io.AtomicFiles;
@@ -40,12 +41,17 @@ import org.jspecify.annotations.Nullable;
  * {@link #stop} is called (Ctrl-C), after which the loop returns. Each checkpoint's
  * {@code trainer_state.json} also holds the log history and the run's resolved settings (as
  * Hugging Face's Trainer writes them); with {@code saveTotalLimit} only the newest N are kept.
+ *
+ * <p>Data-parallel (with a process group): step i's global batch is the same {@code batchSize x
+ * worldSize} rows a single process with that batch would take, rank r trains on its r-th slice;
+ * the ranks agree on stopping after every step, and rank 0 alone writes metrics, progress and
+ * checkpoints (after a barrier).
  */
 @NullMarked
 public final class TrainingRun {
 
     /**
-     * Loop settings; {@code chunk} is the GradCache sub-batch (0: no chunking); {@code saveTotalLimit}
+     * Loop settings; {@code batchSize} is per rank; {@code chunk} is the GradCache sub-batch (0: no chunking); {@code saveTotalLimit}
      * the most checkpoints kept (0: all); {@code resolved} every setting of the run, for
      * {@code trainer_state.json}.
      */
@@ -66,11 +72,20 @@ public final class TrainingRun {
     private final InputEncoder encoder;
     private final TrainingSet data;
     private final Settings settings;
+    private final @Nullable NativeProcessGroup group;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile @Nullable Path lastSaved;
+    private volatile @Nullable RuntimeException failure;
 
     public TrainingRun(NativeTrainer trainer, InputEncoder encoder, TrainingSet data, Settings settings) {
+        this(trainer, encoder, data, settings, null);
+    }
+
+    /** @param group the job's process group (the trainer attached to it), or null for one process */
+    public TrainingRun(NativeTrainer trainer, InputEncoder encoder, TrainingSet data, Settings settings,
+            @Nullable NativeProcessGroup group) {
+        this.group = group;
         this.trainer = trainer;
         this.encoder = encoder;
         this.data = data;
@@ -103,6 +118,11 @@ public final class TrainingRun {
         return Optional.ofNullable(lastSaved);
     }
 
+    /** Why {@link #run} failed, if it did (a shutdown hook reports it: the JVM may halt before the caller can). */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Asks the loop to write a checkpoint and return after the step in progress. */
     public void stop() {
         stopRequested.set(true);
@@ -125,7 +145,9 @@ public final class TrainingRun {
     public Path run(long firstStep, Listener listener) {
         ObjectMapper json = new ObjectMapper();
         Path metrics = settings.output().resolve("metrics.jsonl");
-        ArrayNode history = keepHistoryUpTo(metrics, firstStep, json);
+        boolean writer = group == null || group.isRankZero();
+        int world = group == null ? 1 : group.worldSize();
+        ArrayNode history = writer ? keepHistoryUpTo(metrics, firstStep, json) : json.createArrayNode();
         long start = System.nanoTime();
         long pairs = 0;
         long step = firstStep;
@@ -147,23 +169,38 @@ public final class TrainingRun {
                     stats = trainer.step(batch.queries(), batch.targets(), batch.negatives());
                 }
                 step = stats.step();
-                pairs += settings.batchSize();
+                pairs += (long) settings.batchSize() * world;
                 double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                 ObjectNode record = json.createObjectNode().put("step", stats.step()).put("loss", stats.loss())
                         .put("grad_norm", stats.gradNorm()).put("lr", stats.learningRate()).put("accuracy", stats.accuracy())
                         .put("pairs_per_s", pairs / seconds).put("elapsed_s", seconds);
-                append(metrics, record.toString());
+                if (group != null) {
+                    record.put("comm_s", stats.communicationSeconds()).put("world_size", world);
+                }
+                if (writer) {
+                    append(metrics, record.toString());
+                    listener.stepDone(stats, pairs / seconds);
+                }
                 history.add(record);
-                listener.stepDone(stats, pairs / seconds);
-                boolean finished = step >= settings.steps(), stopping = stopRequested.get();
+                // A stop asked of any rank (each gets the SIGTERM) stops them all after the same step.
+                boolean finished = step >= settings.steps();
+                boolean stopping = group == null ? stopRequested.get() : group.any(stopRequested.get());
                 boolean periodic = settings.saveEvery() > 0 && step % settings.saveEvery() == 0;
                 boolean evaluating = settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && !finished;
                 if (finished || stopping || periodic || evaluating) {
                     last = settings.output().resolve("checkpoint-" + step);
-                    trainer.save(last, settings.baseModel());
-                    addHistory(last, history, json);
+                    if (group != null) {
+                        group.barrier("the barrier before checkpoint-" + step);
+                    }
+                    if (writer) {
+                        trainer.save(last, settings.baseModel());
+                        addHistory(last, history, json);
+                        rotate(last);
+                    }
+                    if (group != null) {
+                        group.barrier("the barrier after checkpoint-" + step);  // no rank goes on before it exists
+                    }
                     lastSaved = last;
-                    rotate(last);
                 }
                 if (evaluating) {
                     listener.evaluate(step, last);
@@ -172,6 +209,9 @@ public final class TrainingRun {
                     break;
                 }
             }
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
             if (next != null) {  // a prefetched batch nobody will train on (stop or failure)
                 next.cancel(true);
@@ -246,7 +286,11 @@ public final class TrainingRun {
     }
 
     private PreparedBatch prepare(long index) {
-        return PreparedBatch.of(data.batch(index, settings.batchSize()), encoder, settings.imageRoot(), settings.images(),
+        int world = group == null ? 1 : group.worldSize(), rank = group == null ? 0 : group.rank();
+        int size = settings.batchSize();
+        List<dev.vlm2vec.data.TrainRow> global = data.batch(index, size * world);
+        return PreparedBatch.of(global.subList(rank * size, (rank + 1) * size), encoder, settings.imageRoot(),
+                settings.images(),
                 settings.chunk(),
                 settings.hardNegatives());
     }

@@ -20,13 +20,8 @@ class TrainInterruptTest {
         assertEquals(0, CliRun.of("make-synthetic", "--output", data.toString(), "--size", "8").exitCode());
         Path output = directory.resolve("run");
         dev.vlm2vec.ffi.TinyModels.write("phi3_v", directory.resolve("base"), 42, 0);
-        Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-Dvlm2vec.library.path=" + System.getProperty("vlm2vec.test.nativeBuildDir"),
-                "-cp", System.getProperty("java.class.path"), Vlm2VecCli.class.getName(),
-                "train", "--model", directory.resolve("base").toString(), "--data", data.resolve("train").toString(), "--output", output.toString(), "--steps", "100000",
-                "--batch-size", "4", "--gc-chunk", "2", "--no-eval", "--datasets", "MINI-ShapeClass"))
+        Process process = new ProcessBuilder(ChildJvm.cli(List.of("train", "--model", directory.resolve("base").toString(), "--data", data.resolve("train").toString(), "--output", output.toString(), "--steps", "100000",
+                "--batch-size", "4", "--gc-chunk", "2", "--no-eval", "--datasets", "MINI-ShapeClass")))
                 .redirectErrorStream(true).redirectOutput(directory.resolve("log.txt").toFile()).start();
         Path metrics = output.resolve("metrics.jsonl");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

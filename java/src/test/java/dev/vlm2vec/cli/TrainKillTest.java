@@ -35,14 +35,9 @@ class TrainKillTest {
         Random random = new Random(20261201);
         long lastStep = 0;
         for (int kill = 0; kill < KILLS; kill++) {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                    "-Dvlm2vec.library.path=" + System.getProperty("vlm2vec.test.nativeBuildDir"),
-                    "-cp", System.getProperty("java.class.path"), Vlm2VecCli.class.getName(),
-                    "train", "--model", base.toString(), "--data", data.resolve("train").toString(), "--output",
+            List<String> command = new ArrayList<>(ChildJvm.cli(List.of("train", "--model", base.toString(), "--data", data.resolve("train").toString(), "--output",
                     output.toString(), "--steps", "100000", "--batch-size", "4", "--gc-chunk", "2", "--no-eval",
-                    "--save-every", "1", "--save-total-limit", "3", "--datasets", "MINI-ShapeClass"));
+                    "--save-every", "1", "--save-total-limit", "3", "--datasets", "MINI-ShapeClass")));
             if (kill > 0) {
                 command.add("--resume");
             }
