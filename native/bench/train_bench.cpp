@@ -5,15 +5,21 @@
 //             and peak RSS (inputs included in both).
 //   gradcache one training step of a small Phi-3.5-V-shaped model (LM 256 x 4 layers, text of
 //             48 tokens, DoRA r 8): batch 256 with GradCache chunk 8, batch 256 plain, batch 8 plain.
+//   dataparallel one step of the same model at one global batch (64, GradCache chunk 8): 1 rank x
+//             2 threads vs 2 ranks x 1 thread (processes, gloo over loopback), with the time each
+//             rank spends in all-gathers and all-reduces per step.
 //   cuda-gradcache (a check, for gpu-check.sh): on a CUDA device, a DoRA model with dropout; the
 //             GradCache step's parameter gradients must equal the plain step's (CUDA RNG replay).
-// Usage: vlm2vec_train_bench [infonce|gradcache|all|cuda-gradcache] [--sizes 1024x1024,4096x3072,...]
+// Usage: vlm2vec_train_bench [infonce|gradcache|dataparallel|all|cuda-gradcache] [--sizes 1024x1024,...]
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <torch/torch.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "distributed/process_group.h"
 #include "io/file_system.h"
 #include "models/model_loader.h"
 #include "models/phi3v/tiny_phi3v.h"
@@ -159,6 +166,109 @@ void bench_grad_cache() {
   vlm2vec::io::remove_tree(directory.string());
 }
 
+// Runs body(rank) in count children at once; each reports three numbers through its pipe.
+std::vector<std::array<double, 3>> in_children(int count, const std::function<std::array<double, 3>(int)>& body) {
+  std::vector<int> reads;
+  std::vector<pid_t> pids;
+  for (int rank = 0; rank < count; ++rank) {
+    int fds[2];
+    if (pipe(fds) != 0) return {};
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      const auto numbers = body(rank);
+      (void)!write(fds[1], numbers.data(), sizeof numbers);
+      _exit(0);
+    }
+    close(fds[1]);
+    reads.push_back(fds[0]);
+    pids.push_back(pid);
+  }
+  std::vector<std::array<double, 3>> results(static_cast<size_t>(count));
+  for (int rank = 0; rank < count; ++rank) {
+    if (read(reads[rank], results[rank].data(), sizeof results[rank]) != sizeof results[rank]) results[rank] = {-1, -1, -1};
+    close(reads[rank]);
+    int status = 0;
+    waitpid(pids[rank], &status, 0);
+  }
+  return results;
+}
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  (void)!bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+void bench_data_parallel() {
+  const auto directory = std::filesystem::temp_directory_path() / "vlm2vec-dp-bench-model";
+  vlm2vec::models::TinyPhi3VOptions o;
+  o.hidden = 256, o.layers = 4, o.heads = 4, o.kv_heads = 4, o.intermediate = 768;
+  in_child([&] {
+    vlm2vec::models::write_tiny_phi3v(directory.string(), o);
+    return 0.0;
+  });
+  constexpr int64_t kGlobal = 64, kChunk = 8, kSeq = 48;
+  constexpr int kSteps = 3;
+  // {step s, gather s per step, reduce s per step} of one rank holding rows [first, first + rows).
+  const auto rank_run = [&](int rank, int world, int threads, int port) -> std::array<double, 3> {
+    at::set_num_threads(threads);
+    auto model = vlm2vec::models::load_model(directory.string(), torch::kFloat32, torch::kCPU);
+    vlm2vec::training::TrainerOptions options;
+    options.learning_rate = 1e-4;
+    options.total_steps = kSteps + 1;
+    options.adapter = {vlm2vec::models::LoraSettings{8, 16.0, 0.0, true}, {}};
+    vlm2vec::training::Trainer trainer(*model, options);
+    std::shared_ptr<vlm2vec::distributed::ProcessGroup> group;
+    if (world > 1) {
+      vlm2vec::distributed::GroupOptions g;
+      g.rank = rank, g.world_size = world, g.master_port = port, g.name = "bench";
+      group = std::make_shared<vlm2vec::distributed::ProcessGroup>(g);
+      trainer.attach_group(group);
+    }
+    const int64_t rows = kGlobal / world;
+    const auto queries = text_batch(kGlobal, kSeq, 1), targets = text_batch(kGlobal, kSeq, 2);
+    vlm2vec::training::ContrastiveChunks batch;
+    const auto slice = [&](const vlm2vec::models::EncodeBatch& all) {
+      return vlm2vec::models::EncodeBatch{all.input_ids.narrow(0, rank * rows, rows),
+                                          all.attention_mask.narrow(0, rank * rows, rows), {}, {}};
+    };
+    batch.queries = chunked(slice(queries), kChunk);
+    batch.targets = chunked(slice(targets), kChunk);
+    trainer.step(batch);  // warm-up
+    const double gather0 = group ? group->gather_seconds() : 0.0, reduce0 = group ? group->reduce_seconds() : 0.0;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kSteps; ++i) trainer.step(batch);
+    const double step = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / kSteps;
+    return {step, group ? (group->gather_seconds() - gather0) / kSteps : 0.0,
+            group ? (group->reduce_seconds() - reduce0) / kSteps : 0.0};
+  };
+  const auto one = in_children(1, [&](int rank) { return rank_run(rank, 1, 2, 0); });
+  const auto single_thread = in_children(1, [&](int rank) { return rank_run(rank, 1, 1, 0); });
+  const int port = free_port();
+  const auto two = in_children(2, [&](int rank) { return rank_run(rank, 2, 1, port); });
+  std::printf("| layout | global batch | chunk | step s | all-gather s/step | all-reduce s/step | collectives share |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+  std::printf("| 1 rank x 2 threads | %lld | %lld | %.3f | - | - | - |\n", static_cast<long long>(kGlobal),
+              static_cast<long long>(kChunk), one[0][0]);
+  std::printf("| 1 rank x 1 thread | %lld | %lld | %.3f | - | - | - |\n", static_cast<long long>(kGlobal),
+              static_cast<long long>(kChunk), single_thread[0][0]);
+  for (int rank = 0; rank < 2; ++rank) {
+    std::printf("| 2 ranks x 1 thread (rank %d) | %lld | %lld | %.3f | %.4f | %.4f | %.1f%% |\n", rank,
+                static_cast<long long>(kGlobal), static_cast<long long>(kChunk), two[rank][0], two[rank][1], two[rank][2],
+                100.0 * (two[rank][1] + two[rank][2]) / two[rank][0]);
+  }
+  std::printf("\n2 ranks x 1 thread vs 1 rank x 2 threads: step time %.2fx (vs 1 rank x 1 thread: %.2fx)\n",
+              two[0][0] / one[0][0], two[0][0] / single_thread[0][0]);
+  vlm2vec::io::remove_tree(directory.string());
+}
+
 // Returns the process exit status: 0 when the gradients agree within 1e-4 (relative to the largest).
 int check_cuda_grad_cache() {
   if (!torch::cuda::is_available()) {
@@ -226,6 +336,10 @@ int main(int argc, char** argv) {
   if (what == "gradcache" || what == "all") {
     std::printf("\n");
     bench_grad_cache();
+  }
+  if (what == "dataparallel" || what == "all") {
+    std::printf("\n");
+    bench_data_parallel();
   }
   return 0;
 }

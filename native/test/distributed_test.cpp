@@ -106,6 +106,25 @@ TEST(ProcessGroup, JoiningWithoutThePeersFailsSayingHowManyJoined) {
   }
 }
 
+TEST(ProcessGroup, APortInUseOrNoStoreIsNamed) {
+  const int port = free_port();
+  ProcessGroup first(options_for(0, 1, port));  // serves the store on port
+  try {
+    ProcessGroup second(options_for(0, 2, port, std::chrono::milliseconds(1500)));
+    FAIL() << "a second rank 0 served the same port";
+  } catch (const vlm2vec::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is the port in use? choose another --master-port"), std::string::npos)
+        << e.what();
+  }
+  try {
+    ProcessGroup orphan(options_for(1, 2, free_port(), std::chrono::milliseconds(1500)));
+    FAIL() << "joined without a store";
+  } catch (const vlm2vec::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("rank 1 cannot reach the rendezvous store at 127.0.0.1:"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ProcessGroup, BadRankBackendAndPortAreNamed) {
   const auto message = [](GroupOptions options) {
     try {

@@ -171,7 +171,8 @@ std::string ProcessGroup::diagnose(const std::string& what) {
   }
 }
 
-void ProcessGroup::run(const std::string& what, const std::function<c10::intrusive_ptr<c10d::Work>()>& start) {
+void ProcessGroup::run(const std::string& what, double& clock,
+                       const std::function<c10::intrusive_ptr<c10d::Work>()>& start) {
   const auto begun = std::chrono::steady_clock::now();
   try {
     auto work = start();
@@ -181,7 +182,7 @@ void ProcessGroup::run(const std::string& what, const std::function<c10::intrusi
     throw Error(VLM2VEC_ERR_IO, where() + ": " + what + " failed within --dist-timeout " + seconds(options_.timeout) +
                                     ": " + diagnose(what) + " [" + cause + "]");
   }
-  communication_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
+  clock += std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
 }
 
 torch::Tensor ProcessGroup::all_gather_rows(const torch::Tensor& local, const std::string& what,
@@ -196,7 +197,7 @@ torch::Tensor ProcessGroup::all_gather_rows(const torch::Tensor& local, const st
   std::vector<torch::Tensor> counts_in{count};
   std::vector<std::vector<torch::Tensor>> counts_out(1);
   for (int r = 0; r < options_.world_size; ++r) counts_out[0].push_back(torch::empty_like(count));
-  run(what + " (row counts)", [&] { return group_->allgather(counts_out, counts_in); });
+  run(what + " (row counts)", gather_seconds_, [&] { return group_->allgather(counts_out, counts_in); });
   int64_t most = 0;
   std::vector<int64_t> rows;
   for (const auto& c : counts_out[0]) {
@@ -220,7 +221,7 @@ torch::Tensor ProcessGroup::all_gather_rows(const torch::Tensor& local, const st
   std::vector<torch::Tensor> in{padded};
   std::vector<std::vector<torch::Tensor>> out(1);
   for (int r = 0; r < options_.world_size; ++r) out[0].push_back(torch::empty_like(padded));
-  run(what, [&] { return group_->allgather(out, in); });
+  run(what, gather_seconds_, [&] { return group_->allgather(out, in); });
   std::vector<torch::Tensor> parts;
   for (int r = 0; r < options_.world_size; ++r) parts.push_back(out[0][static_cast<size_t>(r)].narrow(0, 0, rows[static_cast<size_t>(r)]));
   return torch::cat(parts);
@@ -230,19 +231,19 @@ void ProcessGroup::all_reduce_sum(std::vector<torch::Tensor>& tensors, const std
   if (options_.world_size == 1 || tensors.empty()) return;
   for (auto& tensor : tensors) {
     std::vector<torch::Tensor> one{tensor};
-    run(what, [&] { return group_->allreduce(one); });
+    run(what, reduce_seconds_, [&] { return group_->allreduce(one); });
   }
 }
 
 void ProcessGroup::broadcast_from_rank0(torch::Tensor& tensor, const std::string& what) {
   if (options_.world_size == 1) return;
   std::vector<torch::Tensor> one{tensor};
-  run(what, [&] { return group_->broadcast(one); });
+  run(what, other_seconds_, [&] { return group_->broadcast(one); });
 }
 
 void ProcessGroup::barrier(const std::string& what) {
   if (options_.world_size == 1) return;
-  run(what, [&] { return group_->barrier(); });
+  run(what, other_seconds_, [&] { return group_->barrier(); });
 }
 
 int64_t ProcessGroup::max(int64_t value, const std::string& what) {
@@ -251,7 +252,7 @@ int64_t ProcessGroup::max(int64_t value, const std::string& what) {
       torch::full({1}, value, torch::TensorOptions().dtype(torch::kInt64).device(options_.device))};
   c10d::AllreduceOptions reduce;
   reduce.reduceOp = c10d::ReduceOp::MAX;
-  run(what, [&] { return group_->allreduce(one, reduce); });
+  run(what, other_seconds_, [&] { return group_->allreduce(one, reduce); });
   return one[0].cpu().item<int64_t>();
 }
 

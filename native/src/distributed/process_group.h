@@ -68,11 +68,13 @@ class ProcessGroup {
   // The step the messages of a failure name (set by the trainer before each step).
   void set_step(int64_t step) { step_ = step; }
   // Seconds spent waiting in collectives since the group was made (communication plus waiting
-  // for slower ranks).
-  double communication_seconds() const { return communication_seconds_; }
+  // for slower ranks), in all and by kind.
+  double communication_seconds() const { return gather_seconds_ + reduce_seconds_ + other_seconds_; }
+  double gather_seconds() const { return gather_seconds_; }
+  double reduce_seconds() const { return reduce_seconds_; }
 
  private:
-  void run(const std::string& what, const std::function<c10::intrusive_ptr<c10d::Work>()>& start);
+  void run(const std::string& what, double& clock, const std::function<c10::intrusive_ptr<c10d::Work>()>& start);
   std::string diagnose(const std::string& what);
   std::string where() const;
 
@@ -80,7 +82,7 @@ class ProcessGroup {
   c10::intrusive_ptr<c10d::Store> store_;
   c10::intrusive_ptr<c10d::ProcessGroup> group_;
   int64_t step_ = -1;
-  double communication_seconds_ = 0.0;
+  double gather_seconds_ = 0.0, reduce_seconds_ = 0.0, other_seconds_ = 0.0;
 };
 
 }  // namespace vlm2vec::distributed

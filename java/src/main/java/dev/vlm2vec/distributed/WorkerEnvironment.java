@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * Where this process stands in a data-parallel job, read from the environment contract torchrun,
  * SLURM/Kubernetes PyTorchJob set-ups and {@link WorkerLauncher} share: {@code RANK},
  * {@code WORLD_SIZE}, {@code LOCAL_RANK}, {@code LOCAL_WORLD_SIZE}, {@code MASTER_ADDR},
- * {@code MASTER_PORT}. No {@code WORLD_SIZE}: a single process.
+ * {@code MASTER_PORT} ({@code LOCAL_*} default to one process per node, as a PyTorchJob without
+ * torchrun runs). No {@code WORLD_SIZE}: a single process.
  */
 @NullMarked
 public record WorkerEnvironment(int rank, int worldSize, int localRank, int localWorldSize, String masterAddr,
@@ -37,8 +38,9 @@ public record WorkerEnvironment(int rank, int worldSize, int localRank, int loca
         }
         int worldSize = number(environment, "WORLD_SIZE", null);
         int rank = number(environment, "RANK", null);
-        int localWorldSize = number(environment, "LOCAL_WORLD_SIZE", worldSize == 1 ? "1" : null);
-        int localRank = number(environment, "LOCAL_RANK", localWorldSize == 1 ? "0" : null);
+        // A Kubernetes PyTorchJob without torchrun runs one process per pod and sets neither.
+        int localWorldSize = number(environment, "LOCAL_WORLD_SIZE", "1");
+        int localRank = number(environment, "LOCAL_RANK", "0");
         String addr = environment.getOrDefault("MASTER_ADDR", "").strip();
         if (addr.isEmpty()) {
             if (worldSize > 1) {
@@ -63,7 +65,8 @@ public record WorkerEnvironment(int rank, int worldSize, int localRank, int loca
         if (value == null || value.isBlank()) {
             if (fallback == null) {
                 throw new IllegalArgumentException("WORLD_SIZE is set (a distributed job) but " + name + " is not: the"
-                        + " launcher must set RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT");
+                        + " launcher must set RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT (and LOCAL_RANK,"
+                        + " LOCAL_WORLD_SIZE with several processes per node)");
             }
             value = fallback;
         }
