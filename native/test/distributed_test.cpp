@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "distributed/process_group.h"
 #include "models/model_loader.h"
+#include "support/text_batches.h"
 #include "support/tiny_model.h"
 #include "training/trainer.h"
 
@@ -26,6 +27,7 @@ namespace {
 using vlm2vec::distributed::GroupOptions;
 using vlm2vec::distributed::ProcessGroup;
 using vlm2vec::models::EncodeBatch;
+using vlm2vec::testing::random_text_batch;
 using vlm2vec::training::ContrastiveChunks;
 
 // A port nobody listens on now (the kernel's pick for an ephemeral bind).
@@ -166,16 +168,6 @@ TEST(ProcessGroup, ACollectiveWithARankGoneNamesThatRank) {
 
 // --- the trainer: 2 ranks x 8 pairs = 1 process x 16 pairs -------------------------------------
 
-EncodeBatch text_rows(int64_t rows, uint64_t seed) {
-  torch::manual_seed(seed);
-  const int64_t seq = 9;
-  EncodeBatch batch;
-  batch.input_ids = torch::randint(1, 500, {rows, seq}, torch::kLong);
-  batch.attention_mask = torch::zeros({rows, seq}, torch::kLong);
-  const auto lengths = torch::randint(3, seq + 1, {rows}, torch::kLong);
-  for (int64_t r = 0; r < rows; ++r) batch.attention_mask[r].narrow(0, 0, lengths[r].item<int64_t>()).fill_(1);
-  return batch;
-}
 
 std::vector<EncodeBatch> chunks_of(const EncodeBatch& batch, int64_t first, int64_t rows, int64_t chunk) {
   std::vector<EncodeBatch> chunks;
@@ -229,8 +221,8 @@ TEST_P(DataParallelEquality, TwoRanksOfEightGiveTheLossesAndWeightsOfOneProcessO
   constexpr int64_t kSteps = 3, kGlobal = 16, kWorld = 2, kChunk = 4;
   std::vector<GlobalBatch> batches;
   for (uint64_t step = 0; step < kSteps; ++step) {
-    batches.push_back(GlobalBatch{text_rows(kGlobal, 100 + step), text_rows(kGlobal, 200 + step),
-                                  text_rows(kGlobal, 300 + step), param.negatives});
+    batches.push_back(GlobalBatch{random_text_batch(kGlobal, 100 + step), random_text_batch(kGlobal, 200 + step),
+                                  random_text_batch(kGlobal, 300 + step), param.negatives});
   }
   vlm2vec::training::TrainerOptions options;
   options.learning_rate = param.full ? 1e-3 : 5e-3;

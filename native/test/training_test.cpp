@@ -14,6 +14,7 @@
 #include "io/safetensors.h"
 #include "models/layers/lora_adapter.h"
 #include "models/model_loader.h"
+#include "support/text_batches.h"
 #include "support/tiny_model.h"
 #include "training/adapters.h"
 #include "training/contrastive_step.h"
@@ -23,6 +24,7 @@
 namespace {
 
 using vlm2vec::models::EncodeBatch;
+using vlm2vec::testing::random_text_batch;
 using vlm2vec::models::LoraAdapter;
 using vlm2vec::models::LoraSettings;
 using vlm2vec::testing::TemporaryDirectory;
@@ -33,17 +35,6 @@ double max_relative(const torch::Tensor& actual, const torch::Tensor& expected) 
   return ((actual - expected).abs().max() / expected.abs().max().clamp_min(1e-30)).item<double>();
 }
 
-// Random text examples of lengths in [3, 9], right-padded.
-EncodeBatch text_batch(int64_t rows, uint64_t seed) {
-  torch::manual_seed(seed);
-  const int64_t seq = 9;
-  EncodeBatch batch;
-  batch.input_ids = torch::randint(1, 500, {rows, seq}, torch::kLong);
-  batch.attention_mask = torch::zeros({rows, seq}, torch::kLong);
-  const auto lengths = torch::randint(3, seq + 1, {rows}, torch::kLong);
-  for (int64_t r = 0; r < rows; ++r) batch.attention_mask[r].narrow(0, 0, lengths[r].item<int64_t>()).fill_(1);
-  return batch;
-}
 
 std::vector<EncodeBatch> chunks_of(const EncodeBatch& batch, int64_t size) {
   std::vector<EncodeBatch> chunks;
@@ -59,9 +50,9 @@ std::vector<EncodeBatch> chunks_of(const EncodeBatch& batch, int64_t size) {
 
 ContrastiveChunks contrastive(int64_t rows, int64_t negatives, int64_t chunk, uint64_t seed) {
   ContrastiveChunks batch;
-  batch.queries = chunks_of(text_batch(rows, seed), chunk);
-  batch.targets = chunks_of(text_batch(rows, seed + 1000), chunk);
-  if (negatives > 0) batch.negatives = chunks_of(text_batch(negatives, seed + 2000), chunk);
+  batch.queries = chunks_of(random_text_batch(rows, seed), chunk);
+  batch.targets = chunks_of(random_text_batch(rows, seed + 1000), chunk);
+  if (negatives > 0) batch.negatives = chunks_of(random_text_batch(negatives, seed + 2000), chunk);
   return batch;
 }
 
@@ -132,7 +123,7 @@ TEST(Adapters, PeftFilesRoundTripAndMergeEqualsUnmerged) {
   const auto layers = vlm2vec::training::attach_adapters(*model, spec);
   ASSERT_FALSE(layers.empty());
   perturb(layers, 6);
-  const auto batch = text_batch(3, 7);
+  const auto batch = random_text_batch(3, 7);
   const auto adapted = model->encode(batch, true);
   vlm2vec::training::save_peft_adapter((dir.path() / "adapter").string(), spec, layers, model_dir.string());
 
@@ -347,7 +338,7 @@ TEST(ModelWriter, MergedModelDirectoryEncodesLikeBasePlusAdapter) {
   const auto layers = vlm2vec::training::attach_adapters(
       *model, AdapterSpec{LoraSettings{4, 8.0, 0.0, true}, vlm2vec::training::default_targets("phi3_v")});
   perturb(layers, 51);
-  const auto batch = text_batch(3, 52);
+  const auto batch = random_text_batch(3, 52);
   const auto adapted = model->encode(batch, true);
   vlm2vec::training::merge_adapters(*model);
   EXPECT_THROW(vlm2vec::training::save_model_directory(*model, model_dir.string()), vlm2vec::Error);
@@ -402,7 +393,7 @@ TEST(Trainer, FullFineTuningSavesAModelDirectoryAndResumesExactly) {
   const auto checkpoint = (dir.path() / "checkpoint-2").string();
   first.save(checkpoint, model_dir.string());
   auto saved = vlm2vec::models::load_model(checkpoint + "/model", torch::kFloat32, torch::kCPU);
-  const auto probe = text_batch(2, 70);
+  const auto probe = random_text_batch(2, 70);
   EXPECT_TRUE(torch::allclose(saved->encode(probe, true), first_model->encode(probe, true), 1e-6, 1e-6));
 
   auto second_model = vlm2vec::models::load_model(model_dir.string(), torch::kFloat32, torch::kCPU);
