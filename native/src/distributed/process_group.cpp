@@ -1,5 +1,11 @@
 #include "distributed/process_group.h"
 
+#include <torch/version.h>
+#if TORCH_VERSION_MAJOR >= 2
+#include <torch/csrc/distributed/c10d/Backend.hpp>
+#else
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef VLM2VEC_WITH_GLOO
@@ -18,6 +24,17 @@
 
 namespace vlm2vec::distributed {
 namespace {
+
+// The class the backends derive from, whose collectives this file calls.
+#if TORCH_VERSION_MAJOR >= 2
+using Collectives = c10d::Backend;
+#else
+using Collectives = c10d::ProcessGroup;
+#endif
+
+Collectives& collectives(const c10::intrusive_ptr<torch::CustomClassHolder>& group) {
+  return *static_cast<Collectives*>(group.get());
+}
 
 // How long a failed rank waits for its peers' failure marks before naming the ranks without one.
 constexpr auto kMarkGrace = std::chrono::milliseconds(3000);
@@ -197,7 +214,7 @@ torch::Tensor ProcessGroup::all_gather_rows(const torch::Tensor& local, const st
   std::vector<torch::Tensor> counts_in{count};
   std::vector<std::vector<torch::Tensor>> counts_out(1);
   for (int r = 0; r < options_.world_size; ++r) counts_out[0].push_back(torch::empty_like(count));
-  run(what + " (row counts)", gather_seconds_, [&] { return group_->allgather(counts_out, counts_in); });
+  run(what + " (row counts)", gather_seconds_, [&] { return collectives(group_).allgather(counts_out, counts_in); });
   int64_t most = 0;
   std::vector<int64_t> rows;
   for (const auto& c : counts_out[0]) {
@@ -221,7 +238,7 @@ torch::Tensor ProcessGroup::all_gather_rows(const torch::Tensor& local, const st
   std::vector<torch::Tensor> in{padded};
   std::vector<std::vector<torch::Tensor>> out(1);
   for (int r = 0; r < options_.world_size; ++r) out[0].push_back(torch::empty_like(padded));
-  run(what, gather_seconds_, [&] { return group_->allgather(out, in); });
+  run(what, gather_seconds_, [&] { return collectives(group_).allgather(out, in); });
   std::vector<torch::Tensor> parts;
   for (int r = 0; r < options_.world_size; ++r) parts.push_back(out[0][static_cast<size_t>(r)].narrow(0, 0, rows[static_cast<size_t>(r)]));
   return torch::cat(parts);
@@ -231,19 +248,19 @@ void ProcessGroup::all_reduce_sum(std::vector<torch::Tensor>& tensors, const std
   if (options_.world_size == 1 || tensors.empty()) return;
   for (auto& tensor : tensors) {
     std::vector<torch::Tensor> one{tensor};
-    run(what, reduce_seconds_, [&] { return group_->allreduce(one); });
+    run(what, reduce_seconds_, [&] { return collectives(group_).allreduce(one); });
   }
 }
 
 void ProcessGroup::broadcast_from_rank0(torch::Tensor& tensor, const std::string& what) {
   if (options_.world_size == 1) return;
   std::vector<torch::Tensor> one{tensor};
-  run(what, other_seconds_, [&] { return group_->broadcast(one); });
+  run(what, other_seconds_, [&] { return collectives(group_).broadcast(one); });
 }
 
 void ProcessGroup::barrier(const std::string& what) {
   if (options_.world_size == 1) return;
-  run(what, other_seconds_, [&] { return group_->barrier(); });
+  run(what, other_seconds_, [&] { return collectives(group_).barrier(); });
 }
 
 int64_t ProcessGroup::max(int64_t value, const std::string& what) {
@@ -252,7 +269,7 @@ int64_t ProcessGroup::max(int64_t value, const std::string& what) {
       torch::full({1}, value, torch::TensorOptions().dtype(torch::kInt64).device(options_.device))};
   c10d::AllreduceOptions reduce;
   reduce.reduceOp = c10d::ReduceOp::MAX;
-  run(what, other_seconds_, [&] { return group_->allreduce(one, reduce); });
+  run(what, other_seconds_, [&] { return collectives(group_).allreduce(one, reduce); });
   return one[0].cpu().item<int64_t>();
 }
 

@@ -20,7 +20,6 @@
 
 namespace c10d {
 class Store;
-class ProcessGroup;
 class Work;
 }  // namespace c10d
 
@@ -80,7 +79,9 @@ class ProcessGroup {
 
   GroupOptions options_;
   c10::intrusive_ptr<c10d::Store> store_;
-  c10::intrusive_ptr<c10d::ProcessGroup> group_;
+  // ProcessGroupGloo / ProcessGroupNCCL: a c10d::ProcessGroup in libtorch 1.x, a c10d::Backend in 2.x
+  // (process_group.cpp casts to the right one); both are CustomClassHolders.
+  c10::intrusive_ptr<torch::CustomClassHolder> group_;
   int64_t step_ = -1;
   double gather_seconds_ = 0.0, reduce_seconds_ = 0.0, other_seconds_ = 0.0;
 };

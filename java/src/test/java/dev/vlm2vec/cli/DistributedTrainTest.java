@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a job starts (the built-in launcher, two launchers as two "nodes", torchrun's environment set by
  * this harness), each against the single process on the global batch (dropout 0): per-step losses
  * and trained weights within 1e-5 relative. Then faults: a killed worker fails the job naming its
- * rank and the last checkpoint resumes; SIGTERM on the launcher saves once.
+ * rank and the last checkpoint resumes; a hung (stopped) rank fails the others within the timeout,
+ * named; SIGTERM on the launcher saves once.
  */
 class DistributedTrainTest {
 
@@ -150,6 +151,38 @@ class DistributedTrainTest {
         assertEquals(0, resumed.code(), resumed.log());
         assertTrue(resumed.log().contains("resumed from " + checkpoint), resumed.log());
         assertTrue(Files.isDirectory(output.resolve("checkpoint-" + (step + 2))));
+    }
+
+    @Test
+    void aHangingRankFailsTheOthersWithinTheTimeoutNamingIt(@TempDir Path directory) throws Exception {
+        Path output = directory.resolve("run");
+        List<String> args = train(output, 4, "--gc-chunk", "2");
+        args.set(args.indexOf("--steps") + 1, "100000");
+        args.set(args.indexOf("--dist-timeout") + 1, "5");
+        int port = freePort();
+        List<Process> ranks = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            ProcessBuilder builder = new ProcessBuilder(ChildJvm.cli(args)).redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("rank" + rank + ".txt").toFile());
+            builder.environment().putAll(Map.of("RANK", "" + rank, "LOCAL_RANK", "" + rank, "WORLD_SIZE", "2",
+                    "LOCAL_WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + port, "VLM2VEC_THREADS", "1"));
+            ranks.add(builder.start());
+        }
+        try {
+            awaitSteps(output.resolve("metrics.jsonl"), 2, ranks.get(0), directory.resolve("rank0.txt"));
+            // SIGSTOP: rank 1 is alive but answers nothing, as a hung process (a deadlock, a stuck GPU).
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(ranks.get(1).pid())).start().waitFor());
+            long stopped = System.nanoTime();
+            assertTrue(ranks.get(0).waitFor(60, TimeUnit.SECONDS), "rank 0 still waits for the hung rank");
+            double seconds = (System.nanoTime() - stopped) / 1e9;
+            String log = Files.readString(directory.resolve("rank0.txt"));
+            assertEquals(1, ranks.get(0).exitValue(), log);
+            assertTrue(log.contains("failed within --dist-timeout 5 s: rank 1 stopped answering"), log);
+            assertTrue(seconds < 5 + 3 + 10, "rank 0 took " + seconds + " s, more than the timeout and the grace for marks");
+            assertTrue(!log.contains("\tat "), "no stack trace:\n" + log);
+        } finally {
+            ranks.forEach(Process::destroyForcibly);
+        }
     }
 
     @Test
