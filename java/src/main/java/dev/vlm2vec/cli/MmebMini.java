@@ -52,8 +52,10 @@ final class MmebMini {
                 SyntheticMmeb.write(temporary, SEED, SIZE);
                 try {
                     Files.move(temporary, root, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                    // Another process finished first; its copy is identical.
+                } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException
+                        | AtomicMoveNotSupportedException e) {
+                    // Another process (another rank of a job, say) finished first; its copy is identical.
+                    dev.vlm2vec.io.FileTrees.deleteRecursively(temporary);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot generate MMEB-mini into " + root, e);
