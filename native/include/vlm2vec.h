@@ -26,7 +26,7 @@ extern "C" {
 #define VLM2VEC_API __attribute__((visibility("default")))
 
 /* Bumped whenever a declaration in this file changes; Java refuses any other value. */
-#define VLM2VEC_ABI_VERSION 5
+#define VLM2VEC_ABI_VERSION 6
 
 typedef enum vlm2vec_status {
     VLM2VEC_OK = 0,
@@ -220,6 +220,47 @@ VLM2VEC_API void vlm2vec_model_free(vlm2vec_model *model);
  * only: its images have no fixed size). Each file is written atomically. */
 VLM2VEC_API int32_t vlm2vec_init_tiny(const char *architecture, const char *out_dir, int64_t seed,
                                       int64_t image_size);
+
+/* ---- random checkpoints at any size (ABI 6) ------------------------------------------- */
+
+/* Writes the weights of a random checkpoint for directory/config.json: the tensor names and
+ * shapes its backbone stores, in dtype (a vlm2vec_dtype), in shards of at most shard_bytes as
+ * Hugging Face's save_pretrained cuts them (model.safetensors, or model-0000k-of-0000n.safetensors
+ * and model.safetensors.index.json), deterministic for seed. Opening plans and writes nothing;
+ * each vlm2vec_random_checkpoint_write_next writes one tensor (so a caller can show progress and
+ * stop between tensors); after the last, the index, and a tokenizer fitting the config where
+ * directory has no tokenizer.json. Only one tensor is in memory at a time. */
+typedef struct vlm2vec_random_checkpoint vlm2vec_random_checkpoint;
+
+typedef struct vlm2vec_random_checkpoint_info {
+    int64_t parameters;     /* elements over all tensors */
+    int64_t total_bytes;    /* of tensor data, the index's total_size */
+    int64_t written_bytes;
+    int64_t tensors;
+    int64_t shards;
+    int32_t done;           /* 1 once every file is written */
+} vlm2vec_random_checkpoint_info;
+
+VLM2VEC_API int32_t vlm2vec_random_checkpoint_open(const char *directory, int32_t dtype, int64_t shard_bytes,
+                                                   int64_t seed, vlm2vec_random_checkpoint **out);
+VLM2VEC_API int32_t vlm2vec_random_checkpoint_info_get(const vlm2vec_random_checkpoint *writer,
+                                                       vlm2vec_random_checkpoint_info *out);
+VLM2VEC_API int32_t vlm2vec_random_checkpoint_write_next(vlm2vec_random_checkpoint *writer);
+/* Frees the writer; NULL is ignored. A shard in progress is removed (its temporary file). */
+VLM2VEC_API void vlm2vec_random_checkpoint_free(vlm2vec_random_checkpoint *writer);
+
+/* ---- matrix product probe (ABI 6) ------------------------------------------------------- */
+
+/* Runs torch::linear of [m, k] by [k, n] in dtype on the CPU (one warm-up, then repeats for about
+ * 0.2 s) and reports its rate and, where oneDNN ran it, the implementation oneDNN chose (from its
+ * verbose log, e.g. "brg:avx512_core_amx_bf16"; "" where libtorch did not call oneDNN, as for
+ * float32, which goes to BLAS). doctor uses it to say whether bfloat16 runs on AMX here. */
+typedef struct vlm2vec_gemm_probe {
+    double gflops;
+    char onednn_kernel[128];
+} vlm2vec_gemm_probe;
+
+VLM2VEC_API int32_t vlm2vec_gemm_probe_run(int32_t dtype, int64_t m, int64_t n, int64_t k, vlm2vec_gemm_probe *out);
 
 /* ---- training (ABI 3) ---------------------------------------------------------------- */
 

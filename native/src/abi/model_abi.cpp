@@ -7,6 +7,7 @@
 
 #include "abi/buffer_checks.h"
 #include "abi/c_strings.h"
+#include "abi/dtypes.h"
 #include "abi/guard.h"
 #include "abi/model_handle.h"
 #include "models/model_loader.h"
@@ -21,20 +22,8 @@ const vlm2vec::models::EmbeddingModel& checked(const vlm2vec_model* model) {
   return vlm2vec::abi::checked_model(const_cast<vlm2vec_model*>(model));
 }
 
-torch::ScalarType scalar_type(int32_t dtype) {
-  switch (dtype) {
-    case VLM2VEC_DTYPE_FLOAT32: return torch::kFloat32;
-    case VLM2VEC_DTYPE_BFLOAT16: return torch::kBFloat16;
-    case VLM2VEC_DTYPE_FLOAT16: return torch::kFloat16;
-    default:
-      throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, "dtype = " + std::to_string(dtype) +
-                                                    " is not a vlm2vec_dtype (0 float32, 1 bfloat16, 2 float16)");
-  }
-}
-
-int32_t dtype_code(torch::ScalarType type) {
-  return type == torch::kBFloat16 ? VLM2VEC_DTYPE_BFLOAT16 : type == torch::kFloat16 ? VLM2VEC_DTYPE_FLOAT16 : VLM2VEC_DTYPE_FLOAT32;
-}
+using vlm2vec::abi::dtype_code;
+using vlm2vec::abi::scalar_type;
 
 torch::Device parse_device(const std::string& text) {
   std::unique_ptr<torch::Device> device;

@@ -11,7 +11,9 @@
 
 #include "abi/c_strings.h"
 #include "abi/guard.h"
+#include "abi/dtypes.h"
 #include "runtime/blas_probe.h"
+#include "runtime/gemm_probe.h"
 #include "vlm2vec.h"
 
 namespace {
@@ -54,5 +56,18 @@ extern "C" int32_t vlm2vec_set_num_threads(int32_t num_threads) {
     vlm2vec::check_argument(num_threads >= 1, "num_threads = " + std::to_string(num_threads) +
                                                   " is invalid: it must be at least 1");
     at::set_num_threads(num_threads);
+  });
+}
+
+extern "C" int32_t vlm2vec_gemm_probe_run(int32_t dtype, int64_t m, int64_t n, int64_t k, vlm2vec_gemm_probe* out) {
+  return vlm2vec::abi::guarded([&] {
+    vlm2vec::check_not_null(out, "out (vlm2vec_gemm_probe*)");
+    vlm2vec::check_argument(m > 0 && n > 0 && k > 0 && m <= 65536 && n <= 65536 && k <= 65536,
+                            "the probe's m, n, k must be in [1, 65536]");
+    const auto probe = vlm2vec::runtime::probe_gemm(vlm2vec::abi::scalar_type(dtype), m, n, k);
+    vlm2vec_gemm_probe result{};
+    result.gflops = probe.gflops;
+    vlm2vec::abi::copy_truncated(result.onednn_kernel, probe.onednn_kernel);
+    *out = result;
   });
 }

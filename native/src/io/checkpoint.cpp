@@ -70,6 +70,8 @@ Checkpoint::Checkpoint(const std::string& directory, torch::ScalarType dtype, to
   }
 }
 
+Checkpoint Checkpoint::without_weights(const std::string& directory) { return Checkpoint(directory); }
+
 std::vector<std::string> Checkpoint::names() const {
   std::vector<std::string> result;
   for (const auto& [name, file] : file_of_) result.push_back(name);
@@ -101,6 +103,7 @@ torch::Tensor Checkpoint::take(const std::string& name, const std::vector<int64_
   }
   parameter_count_ += stored.numel();
   auto tensor = stored.to(device_, dtype_);
+  if (!tensor.is_same(stored)) files_[file_of_.at(name)]->release(name);
   handed_out_[name] = tensor;
   return tensor;
 }

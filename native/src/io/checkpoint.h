@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/safetensors.h"
@@ -20,6 +21,10 @@ class Checkpoint {
  public:
   // Opens the weights of directory; tensors are returned in dtype on device.
   Checkpoint(const std::string& directory, torch::ScalarType dtype, torch::Device device);
+
+  // A checkpoint of directory that holds no tensors: the config readers then see only config.json
+  // and fall back to the defaults they document (init-random plans a checkpoint this way).
+  static Checkpoint without_weights(const std::string& directory);
 
   const std::string& directory() const { return directory_; }
   bool contains(const std::string& name) const { return file_of_.count(name) != 0; }
@@ -54,6 +59,8 @@ class Checkpoint {
   int64_t parameter_count() const { return parameter_count_; }
 
  private:
+  explicit Checkpoint(std::string directory) : directory_(std::move(directory)), dtype_(torch::kFloat32), device_(torch::kCPU) {}
+
   std::string directory_;
   torch::ScalarType dtype_;
   torch::Device device_;

@@ -204,33 +204,71 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
   return torch::from_blob(data, entry.shape, [keep_alive](void*) {}, options);
 }
 
-void write_safetensors(const std::string& path, const std::map<std::string, torch::Tensor>& tensors,
-                       const std::map<std::string, std::string>& metadata) {
+SafetensorsWriter::SafetensorsWriter(const std::string& path, std::vector<TensorHeader> tensors,
+                                     const std::map<std::string, std::string>& metadata)
+    : path_(path), tensors_(std::move(tensors)), file_(std::make_unique<AtomicFile>(path)) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
-  std::vector<torch::Tensor> contiguous;
   uint64_t offset = 0;
-  for (const auto& [name, tensor] : tensors) {
-    auto cpu = tensor.detach().to(torch::kCPU).contiguous();
-    const uint64_t bytes = cpu.numel() * cpu.element_size();
-    header[name] = {{"dtype", dtype_to_safetensors(cpu.scalar_type())},
-                    {"shape", cpu.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+  for (const auto& tensor : tensors_) {
+    if (header.contains(tensor.name)) throw Error(VLM2VEC_ERR_INVALID_ARGUMENT, path + ": tensor '" + tensor.name + "' listed twice");
+    uint64_t bytes = c10::elementSize(tensor.dtype);
+    for (const int64_t dim : tensor.shape) bytes *= static_cast<uint64_t>(dim);
+    header[tensor.name] = {{"dtype", dtype_to_safetensors(tensor.dtype)},
+                           {"shape", tensor.shape},
+                           {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
-    contiguous.push_back(std::move(cpu));
   }
+  data_bytes_ = offset;
   std::string text = header.dump();
   // Pad the header with spaces so the data section starts 8-byte aligned, as the reference
   // writer does; readers can then view tensors in place.
   text.append((8 - (8 + text.size()) % 8) % 8, ' ');
-  AtomicFile file(path);
   uint8_t length[8];
-  uint64_t header_length = text.size();
+  const uint64_t header_length = text.size();
   for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(header_length >> (8 * i));
-  file.write(length, 8);
-  file.write(text.data(), text.size());
-  for (const auto& tensor : contiguous) file.write(tensor.data_ptr(), tensor.numel() * tensor.element_size());
-  file.commit();
+  file_->write(length, 8);
+  file_->write(text.data(), text.size());
+}
+
+SafetensorsWriter::~SafetensorsWriter() = default;
+
+void SafetensorsFile::release(const std::string& name) const {
+  const auto found = entries_.find(name);
+  if (found == entries_.end()) return;
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto base = reinterpret_cast<uintptr_t>(mapping_) + data_start_;
+  const uintptr_t begin = (base + found->second.begin + page - 1) / page * page;
+  const uintptr_t end = (base + found->second.end) / page * page;
+  // A private mapping: unmodified pages are simply dropped (and re-read on a later touch).
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
+void SafetensorsWriter::append(const torch::Tensor& tensor) {
+  if (next_ >= tensors_.size()) throw Error(VLM2VEC_ERR_INTERNAL, path_ + ": more tensors appended than listed");
+  const TensorHeader& expected = tensors_[next_];
+  auto cpu = tensor.detach().to(torch::kCPU).contiguous();
+  if (cpu.scalar_type() != expected.dtype || cpu.sizes() != c10::IntArrayRef(expected.shape)) {
+    throw Error(VLM2VEC_ERR_INTERNAL, path_ + ": tensor '" + expected.name + "' appended with another dtype or shape than listed");
+  }
+  file_->write(cpu.data_ptr(), cpu.numel() * cpu.element_size());
+  ++next_;
+}
+
+void SafetensorsWriter::commit() {
+  if (next_ != tensors_.size()) {
+    throw Error(VLM2VEC_ERR_INTERNAL, path_ + ": " + std::to_string(tensors_.size() - next_) + " listed tensors were not appended");
+  }
+  file_->commit();
+}
+
+void write_safetensors(const std::string& path, const std::map<std::string, torch::Tensor>& tensors,
+                       const std::map<std::string, std::string>& metadata) {
+  std::vector<TensorHeader> headers;
+  for (const auto& [name, tensor] : tensors) headers.push_back({name, tensor.scalar_type(), tensor.sizes().vec()});
+  SafetensorsWriter writer(path, std::move(headers), metadata);
+  for (const auto& [name, tensor] : tensors) writer.append(tensor);
+  writer.commit();
 }
 
 }  // namespace vlm2vec::io

@@ -41,6 +41,12 @@ class SafetensorsFile {
   // is private (copy-on-write).
   torch::Tensor tensor(const std::string& name) const;
 
+  // Gives back the memory of name's bytes (the whole pages inside its range): once a tensor has
+  // been converted into memory of its own (another dtype or device), its mapped pages need not
+  // stay resident, so converting a 8 GB bf16 file to fp32 peaks at the fp32 size, not at both.
+  // The pages are read from the file again if anything touches them later.
+  void release(const std::string& name) const;
+
  private:
   SafetensorsFile(std::string path, void* mapping, size_t size);
   void parse_header();
@@ -52,6 +58,38 @@ class SafetensorsFile {
   std::map<std::string, TensorEntry> entries_;
   std::map<std::string, std::string> metadata_;
   std::weak_ptr<SafetensorsFile> self_;
+};
+
+class AtomicFile;
+
+struct TensorHeader {
+  std::string name;
+  torch::ScalarType dtype;
+  std::vector<int64_t> shape;
+};
+
+// Writes one safetensors file tensor by tensor, so a file of many gigabytes never needs all its
+// tensors in memory at once: the header (from the list given) first, then each tensor's bytes
+// as append() receives them, in the listed order and with the listed dtype and shape. Atomic: a
+// temporary file beside path, renamed over it by commit(); dropped without commit() it is removed.
+class SafetensorsWriter {
+ public:
+  SafetensorsWriter(const std::string& path, std::vector<TensorHeader> tensors,
+                    const std::map<std::string, std::string>& metadata = {});
+  ~SafetensorsWriter();
+  SafetensorsWriter(const SafetensorsWriter&) = delete;
+  SafetensorsWriter& operator=(const SafetensorsWriter&) = delete;
+
+  void append(const torch::Tensor& tensor);  // any device; the next listed tensor
+  void commit();                             // after the last one
+  uint64_t data_bytes() const { return data_bytes_; }
+
+ private:
+  std::string path_;
+  std::vector<TensorHeader> tensors_;
+  std::unique_ptr<AtomicFile> file_;
+  size_t next_ = 0;
+  uint64_t data_bytes_ = 0;
 };
 
 // Writes tensors (any device; stored as they are, contiguous, in their dtype) with optional

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "io/checkpoint.h"
 #include "models/embedding_model.h"
+#include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models {
 
@@ -22,6 +24,12 @@ struct Backbone {
   std::function<std::unique_ptr<EmbeddingModel>(const std::string& directory, io::Checkpoint& checkpoint)> load;
   // Writes a tiny random checkpoint; image_size 0 is the backbone's default.
   std::function<void(const std::string& directory, uint64_t seed, int64_t image_size)> write_tiny;
+  // The tensors a checkpoint with the config.json of directory stores, named and shaped as in the
+  // real files, with how to draw them (init-random writes these; the config is read as load reads it).
+  std::function<std::map<std::string, tiny::TensorSpec>(const std::string& directory)> tensors;
+  // Writes tokenizer.json and tokenizer_config.json into directory to fit its config.json's
+  // vocabulary size and special token ids (a small learned BPE; the real one cannot be generated).
+  std::function<void(const std::string& directory)> write_tokenizer;
   // The module name suffixes VLM2Vec's default --lora_target_modules match in this backbone.
   std::vector<std::string> lora_targets;
 };

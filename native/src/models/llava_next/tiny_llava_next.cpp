@@ -14,7 +14,6 @@
 #include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models {
-namespace {
 
 using tiny::Init;
 using tiny::TensorSpec;
@@ -49,7 +48,12 @@ std::map<std::string, TensorSpec> llava_next_tensors(const TinyLlavaNextOptions&
   return t;
 }
 
-}  // namespace
+void write_llava_next_tokenizer(const std::string& directory, int64_t vocab, int64_t image_token, int64_t pad_token) {
+  const std::filesystem::path root(directory);
+  io::write_text_file((root / "tokenizer_config.json").string(), tiny::llama_tokenizer_config("</s>", "<pad>").dump(2) + "\n");
+  io::write_text_file((root / "tokenizer.json").string(),
+                      tiny_bpe_tokenizer(vocab, {{"<image>", image_token}, {"<pad>", pad_token}}).dump(2) + "\n");
+}
 
 void write_tiny_llava_next(const std::string& directory, const TinyLlavaNextOptions& o) {
   check_argument(o.hidden % o.heads == 0 && o.heads % o.kv_heads == 0, "tiny llava-next: hidden must divide into heads");
@@ -115,9 +119,7 @@ void write_tiny_llava_next(const std::string& directory, const TinyLlavaNextOpti
       {"rescale_factor", 0.00392156862745098},
       {"size", {{"shortest_edge", o.image_size}}}};
   io::write_text_file((root / "preprocessor_config.json").string(), preprocessor.dump(2) + "\n");
-  io::write_text_file((root / "tokenizer_config.json").string(), tiny::llama_tokenizer_config("</s>", "<pad>").dump(2) + "\n");
-  io::write_text_file((root / "tokenizer.json").string(),
-                      tiny_bpe_tokenizer(o.vocab, {{"<image>", image_token}, {"<pad>", pad_token}}).dump(2) + "\n");
+  write_llava_next_tokenizer(directory, o.vocab, image_token, pad_token);
 }
 
 }  // namespace vlm2vec::models

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+
+#include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models {
 
@@ -27,5 +30,12 @@ struct TinyLlavaNextOptions {
 // A tiny LLaVA-NeXT with a Mistral decoder in the llava-hf layout, stored in fp32 (the
 // real llava-hf files are fp16; the loader converts either).
 void write_tiny_llava_next(const std::string& directory, const TinyLlavaNextOptions& options);
+
+// The tensors of a checkpoint of these sizes and names (the seed plays no part).
+std::map<std::string, tiny::TensorSpec> llava_next_tensors(const TinyLlavaNextOptions& sizes);
+
+// tokenizer.json (<image> and <pad> at the given ids: 32000 and 32001 in llava-hf Mistral) and
+// tokenizer_config.json.
+void write_llava_next_tokenizer(const std::string& directory, int64_t vocab, int64_t image_token, int64_t pad_token);
 
 }  // namespace vlm2vec::models

@@ -21,6 +21,27 @@ Backbone phi3v_backbone() {
     if (image_size != 0) options.image_size = image_size;
     write_tiny_phi3v(directory, options);
   };
+  b.tensors = [](const std::string& directory) {
+    const auto c = read_phi3v_config(directory, io::Checkpoint::without_weights(directory));
+    TinyPhi3VOptions o;
+    o.vocab = c.text.vocab_size;
+    o.hidden = c.text.hidden_size;
+    o.layers = c.text.num_layers;
+    o.heads = c.text.num_heads;
+    o.kv_heads = c.text.num_kv_heads;
+    o.intermediate = c.text.intermediate_size;
+    o.image_size = c.vision.image_size;
+    o.patch_size = c.vision.patch_size;
+    o.clip_hidden = c.vision.hidden_size;
+    o.clip_layers = c.vision.num_layers;
+    o.clip_heads = c.vision.num_heads;
+    o.clip_intermediate = c.vision.intermediate_size;
+    return phi3v_tensors(o);
+  };
+  b.write_tokenizer = [](const std::string& directory) {
+    const auto c = read_phi3v_config(directory, io::Checkpoint::without_weights(directory));
+    write_phi3v_tokenizer(directory, c.text.vocab_size, c.pad_token_id);
+  };
   b.lora_targets = {"qkv_proj", "o_proj", "gate_up_proj", "down_proj", "q_proj", "k_proj", "v_proj", "out_proj"};
   return b;
 }

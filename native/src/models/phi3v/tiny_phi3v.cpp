@@ -21,15 +21,16 @@ using tiny::TensorSpec;
 
 // Phi-3's added tokens, laid out at the top of the vocabulary in their real order
 // (32000.. in the real model): <|endoftext|> is also the pad token.
-std::vector<SpecialToken> phi3_special_tokens(int64_t vocab) {
+std::vector<SpecialToken> phi3_special_tokens(int64_t base) {
   const std::vector<std::string> names{"<|endoftext|>",   "<|assistant|>",   "<|placeholder1|>", "<|placeholder2|>",
                                        "<|placeholder3|>", "<|placeholder4|>", "<|system|>",      "<|end|>",
                                        "<|placeholder5|>", "<|placeholder6|>", "<|user|>"};
   std::vector<SpecialToken> specials;
-  const int64_t base = vocab - 12;
   for (size_t i = 0; i < names.size(); ++i) specials.push_back({names[i], base + static_cast<int64_t>(i)});
   return specials;
 }
+
+}  // namespace
 
 std::map<std::string, TensorSpec> phi3v_tensors(const TinyPhi3VOptions& o) {
   std::map<std::string, TensorSpec> t;
@@ -57,6 +58,16 @@ std::map<std::string, TensorSpec> phi3v_tensors(const TinyPhi3VOptions& o) {
   tiny::add_clip_tensors(t, c, o.clip_hidden, o.clip_layers, o.clip_intermediate, o.image_size, o.patch_size);
   return t;
 }
+
+void write_phi3v_tokenizer(const std::string& directory, int64_t vocab, int64_t first_special) {
+  const std::filesystem::path root(directory);
+  io::write_text_file((root / "tokenizer_config.json").string(),
+                      tiny::llama_tokenizer_config("<|endoftext|>", "<|endoftext|>").dump(2) + "\n");
+  io::write_text_file((root / "tokenizer.json").string(),
+                      tiny_bpe_tokenizer(vocab, phi3_special_tokens(first_special)).dump(2) + "\n");
+}
+
+namespace {
 
 std::vector<double> rope_factors(SeededNormal& random, int64_t count, double low, double high) {
   std::vector<double> factors;
@@ -141,11 +152,7 @@ void write_tiny_phi3v(const std::string& directory, const TinyPhi3VOptions& o) {
       {"processor_class", "Phi3VProcessor"}};
   io::write_text_file((root / "preprocessor_config.json").string(), preprocessor.dump(2) + "\n");
 
-  io::write_text_file((root / "tokenizer_config.json").string(),
-                      tiny::llama_tokenizer_config("<|endoftext|>", "<|endoftext|>").dump(2) + "\n");
-
-  io::write_text_file((root / "tokenizer.json").string(),
-                      tiny_bpe_tokenizer(o.vocab, phi3_special_tokens(o.vocab)).dump(2) + "\n");
+  write_phi3v_tokenizer(directory, o.vocab, pad_id);
 }
 
 }  // namespace vlm2vec::models

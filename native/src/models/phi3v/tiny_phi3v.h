@@ -8,7 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+
+#include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models {
 
@@ -31,5 +34,12 @@ struct TinyPhi3VOptions {
 
 // Creates directory (and parents) and writes the files into it, each atomically.
 void write_tiny_phi3v(const std::string& directory, const TinyPhi3VOptions& options);
+
+// The tensors of a checkpoint of these sizes (the seed and num_crops play no part).
+std::map<std::string, tiny::TensorSpec> phi3v_tensors(const TinyPhi3VOptions& sizes);
+
+// tokenizer.json (Phi-3's added tokens from first_special on, 32000 in the real model) and
+// tokenizer_config.json.
+void write_phi3v_tokenizer(const std::string& directory, int64_t vocab, int64_t first_special);
 
 }  // namespace vlm2vec::models

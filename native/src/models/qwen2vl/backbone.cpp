@@ -1,5 +1,6 @@
 // Qwen2-VL (VLM2Vec-V2.0, VLM2Vec-Qwen2VL-2B/7B, GME): shared/docs/MODELS-qwen2vl.md.
 #include "common/error.h"
+#include "io/json_file.h"
 #include "models/backbone.h"
 #include "models/qwen2vl/qwen2vl_model.h"
 #include "models/qwen2vl/tiny_qwen2vl.h"
@@ -19,6 +20,34 @@ Backbone qwen2vl_backbone() {
     qwen2vl::TinyQwen2VlOptions options;
     options.seed = seed;
     qwen2vl::write_tiny_qwen2vl(directory, options);
+  };
+  b.tensors = [](const std::string& directory) {
+    const std::string path = directory + "/config.json";
+    const auto json = io::read_json_file(path);
+    const auto c = qwen2vl::qwen2vl_config_from_json(json, path);
+    const auto& v = c.vision;
+    check_argument(v.patch_size == 14 && v.temporal_patch_size == 2 && v.spatial_merge_size == 2 && v.mlp_ratio == 4 &&
+                       v.in_channels == 3,
+                   path + ": init-random writes Qwen2-VL's vision geometry only (patch 14, temporal 2, merge 2, mlp_ratio 4, "
+                          "3 channels)");
+    qwen2vl::TinyQwen2VlOptions o;
+    o.vocab = c.decoder.vocab_size;
+    o.hidden = c.decoder.hidden_size;
+    o.layers = c.decoder.num_layers;
+    o.heads = c.decoder.num_heads;
+    o.kv_heads = c.decoder.num_kv_heads;
+    o.intermediate = c.decoder.intermediate_size;
+    o.vision_depth = v.depth;
+    o.vision_embed = v.embed_dim;
+    o.vision_heads = v.num_heads;
+    o.tie_word_embeddings = io::optional<bool>(json, "tie_word_embeddings", true, path);
+    return qwen2vl::qwen2vl_tensors(o);
+  };
+  b.write_tokenizer = [](const std::string& directory) {
+    const std::string path = directory + "/config.json";
+    const auto json = io::read_json_file(path);
+    const auto c = qwen2vl::qwen2vl_config_from_json(json, path);
+    qwen2vl::write_qwen2vl_tokenizer(directory, c.decoder.vocab_size, io::optional<int64_t>(json, "bos_token_id", 151643, path));
   };
   // Suffix matching of VLM2Vec's defaults finds the language model's projections only: the
   // vision tower's are attn.qkv, attn.proj, mlp.fc1, mlp.fc2 (MODELS-qwen2vl.md section 2).

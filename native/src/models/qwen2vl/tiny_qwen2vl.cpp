@@ -30,10 +30,13 @@ std::vector<SpecialToken> special_tokens(int64_t base) {
   return specials;
 }
 
-std::map<std::string, TensorSpec> tensors(const TinyQwen2VlOptions& o) {
+}  // namespace
+
+std::map<std::string, TensorSpec> qwen2vl_tensors(const TinyQwen2VlOptions& o) {
   std::map<std::string, TensorSpec> t;
   const int64_t head_dim = o.hidden / o.heads;
   t["model.embed_tokens.weight"] = {{o.vocab, o.hidden}, Init::kEmbedding};
+  if (!o.tie_word_embeddings) t["lm_head.weight"] = {{o.vocab, o.hidden}, Init::kMatrix};
   t["model.norm.weight"] = {{o.hidden}, Init::kNormWeight};
   for (int64_t i = 0; i < o.layers; ++i) {
     const std::string p = "model.layers." + std::to_string(i);
@@ -76,7 +79,23 @@ std::map<std::string, TensorSpec> tensors(const TinyQwen2VlOptions& o) {
   return t;
 }
 
-}  // namespace
+void write_qwen2vl_tokenizer(const std::string& directory, int64_t vocab, int64_t first_special) {
+  const std::filesystem::path root(directory);
+  const nlohmann::ordered_json tokenizer_config = {{"add_prefix_space", false},
+                                                   {"bos_token", nullptr},
+                                                   {"clean_up_tokenization_spaces", false},
+                                                   {"eos_token", "<|im_end|>"},
+                                                   {"errors", "replace"},
+                                                   {"model_max_length", 32768},
+                                                   {"pad_token", "<|endoftext|>"},
+                                                   {"padding_side", "left"},
+                                                   {"split_special_tokens", false},
+                                                   {"tokenizer_class", "Qwen2Tokenizer"},
+                                                   {"unk_token", nullptr}};
+  io::write_text_file((root / "tokenizer_config.json").string(), tokenizer_config.dump(2) + "\n");
+  io::write_text_file((root / "tokenizer.json").string(),
+                      tiny_byte_level_tokenizer(vocab, special_tokens(first_special)).dump(2) + "\n");
+}
 
 void write_tiny_qwen2vl(const std::string& directory, const TinyQwen2VlOptions& o) {
   check_argument(o.hidden % o.heads == 0 && o.heads % o.kv_heads == 0 && (o.hidden / o.heads) % 16 == 0,
@@ -88,10 +107,9 @@ void write_tiny_qwen2vl(const std::string& directory, const TinyQwen2VlOptions& 
   std::filesystem::create_directories(directory);
   const std::filesystem::path root(directory);
   SeededNormal random(o.seed);
-  tiny::write_weights(root / "model.safetensors", tensors(o), random, torch::kBFloat16);
+  tiny::write_weights(root / "model.safetensors", qwen2vl_tensors(o), random, torch::kBFloat16);
 
   const int64_t base = o.vocab - 12;
-  const auto specials = special_tokens(base);
   const int64_t head_dim = o.hidden / o.heads;
   const int64_t quarter = head_dim / 16;  // head_dim / 2 split 2:3:3, as the real [16, 24, 24] of 64
   const std::vector<int64_t> mrope_section{2 * quarter, 3 * quarter, 3 * quarter};
@@ -143,20 +161,7 @@ void write_tiny_qwen2vl(const std::string& directory, const TinyQwen2VlOptions& 
       {"image_processor_type", "Qwen2VLImageProcessor"},
       {"processor_class", "Qwen2VLProcessor"}};
   io::write_text_file((root / "preprocessor_config.json").string(), preprocessor.dump(2) + "\n");
-
-  const nlohmann::ordered_json tokenizer_config = {{"add_prefix_space", false},
-                                                   {"bos_token", nullptr},
-                                                   {"clean_up_tokenization_spaces", false},
-                                                   {"eos_token", "<|im_end|>"},
-                                                   {"errors", "replace"},
-                                                   {"model_max_length", 32768},
-                                                   {"pad_token", "<|endoftext|>"},
-                                                   {"padding_side", "left"},
-                                                   {"split_special_tokens", false},
-                                                   {"tokenizer_class", "Qwen2Tokenizer"},
-                                                   {"unk_token", nullptr}};
-  io::write_text_file((root / "tokenizer_config.json").string(), tokenizer_config.dump(2) + "\n");
-  io::write_text_file((root / "tokenizer.json").string(), tiny_byte_level_tokenizer(o.vocab, specials).dump(2) + "\n");
+  write_qwen2vl_tokenizer(directory, o.vocab, base);
 }
 
 }  // namespace vlm2vec::models::qwen2vl

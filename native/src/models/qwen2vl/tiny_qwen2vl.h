@@ -6,7 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+
+#include "models/tiny/tiny_weights.h"
 
 namespace vlm2vec::models::qwen2vl {
 
@@ -23,8 +26,16 @@ struct TinyQwen2VlOptions {
   int64_t vision_heads = 4;
   int64_t min_pixels = 28 * 28 * 4;   // 4 image tokens, VLM2Vec-V2's minimum
   int64_t max_pixels = 28 * 28 * 64;  // 64 image tokens (the real limit is 1280)
+  bool tie_word_embeddings = true;    // as 2B; 7B stores an lm_head
 };
 
 void write_tiny_qwen2vl(const std::string& directory, const TinyQwen2VlOptions& options);
+
+// The tensors of a checkpoint of these sizes (seed and pixel limits play no part).
+std::map<std::string, tiny::TensorSpec> qwen2vl_tensors(const TinyQwen2VlOptions& sizes);
+
+// tokenizer.json (the added tokens from first_special on: 151643 in the real vocabulary) and
+// tokenizer_config.json.
+void write_qwen2vl_tokenizer(const std::string& directory, int64_t vocab, int64_t first_special);
 
 }  // namespace vlm2vec::models::qwen2vl

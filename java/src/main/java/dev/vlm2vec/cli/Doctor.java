@@ -1,5 +1,6 @@
 package dev.vlm2vec.cli;
 
+import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.ffi.NativeLibrary;
 import dev.vlm2vec.ffi.NativeRuntime;
 import dev.vlm2vec.ffi.RuntimeInfo;
@@ -42,6 +43,9 @@ final class Doctor {
         checks.add(blas(info));
         checks.add(blasKernels(info, CpuFeatures.read()));
         checks.add(threads(info, System.getenv()));
+        // A bf16 linear layer as the models run them (batch x 1024 by 1024 x 1024), against fp32.
+        checks.add(bf16Compute(CpuFeatures.read(), NativeRuntime.probeGemm(ModelDType.BFLOAT16, 256, 1024, 1024),
+                NativeRuntime.probeGemm(ModelDType.FLOAT32, 256, 1024, 1024)));
         checks.add(cuda(info));
         return checks;
     }
@@ -121,6 +125,28 @@ final class Doctor {
         }
         return EnvironmentCheck.warn("threads", detail, "pass --threads " + info.availableCpus() + " or export "
                 + ThreadCount.ENVIRONMENT + "=" + info.availableCpus());
+    }
+
+    /** Whether bf16 compute is fast here: the CPU's bf16 instructions and the oneDNN kernel that really ran. */
+    static EnvironmentCheck bf16Compute(CpuFeatures cpu, NativeRuntime.GemmProbe bf16, NativeRuntime.GemmProbe fp32) {
+        String support = DtypeDefaults.cpuBf16Support(cpu);
+        String kernel = bf16.onednnKernel().isEmpty() ? "no oneDNN kernel" : "oneDNN " + bf16.onednnKernel();
+        String rates = String.format(java.util.Locale.ROOT, "bf16 linear %.0f GFLOP/s (%s), fp32 %.0f GFLOP/s: %.2fx",
+                bf16.gflops(), kernel, fp32.gflops(), bf16.gflops() / Math.max(1e-9, fp32.gflops()));
+        if (support.isEmpty()) {
+            return EnvironmentCheck.info("bf16 compute", "this CPU has no AMX or AVX512-BF16; " + rates
+                    + "; --dtype auto computes in fp32 here");
+        }
+        if (cpu.has("amx_bf16") && !bf16.amx()) {
+            return EnvironmentCheck.warn("bf16 compute", "the CPU has " + support + " but " + rates,
+                    "oneDNN did not pick its AMX kernels: unset ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA if set, or install a"
+                            + " libdnnl that knows AMX (oneDNN 2.7 or newer)");
+        }
+        if (bf16.gflops() < fp32.gflops()) {
+            return EnvironmentCheck.warn("bf16 compute", "the CPU has " + support + " but " + rates,
+                    "pass --dtype fp32 (bf16 is slower than fp32 here)");
+        }
+        return EnvironmentCheck.ok("bf16 compute", support + ": " + rates + "; --dtype auto computes bf16 checkpoints in bf16");
     }
 
     static EnvironmentCheck cuda(RuntimeInfo info) {

@@ -1,6 +1,5 @@
 package dev.vlm2vec.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vlm2vec.ffi.ModelDType;
 import dev.vlm2vec.ffi.NativeModel;
 import dev.vlm2vec.io.WriteErrors;
@@ -50,7 +49,7 @@ final class MergeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--adapter " + adapter + " holds no adapter_config.json");
         }
         WriteErrors.checkFolder("--output", output);
-        ModelDType weights = dtype != null ? ModelDType.parse(dtype) : baseDtype(model);
+        ModelDType weights = dtype != null ? ModelDType.parse(dtype) : DtypeDefaults.declared(model);
         try (NativeModel base = NativeModel.load(model, "cpu", weights)) {
             base.loadAdapter(adapter, true);
             base.save(output);
@@ -58,17 +57,5 @@ final class MergeCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("merged model (" + weights.cliName() + ") written to " + output.toAbsolutePath());
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    /** The dtype config.json declares ({@code torch_dtype}, or {@code dtype} in newer transformers); fp32 if none. */
-    static ModelDType baseDtype(Path model) {
-        Path config = model.resolve("config.json");
-        try {
-            var root = new ObjectMapper().readTree(config.toFile());
-            String declared = root.hasNonNull("torch_dtype") ? root.get("torch_dtype").asText() : root.path("dtype").asText("");
-            return ModelDType.ofTorchDtype(declared).orElse(ModelDType.FLOAT32);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--model " + model + ": cannot read " + config + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -24,8 +24,10 @@ final class ModelFlags {
     @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
     String device = "cpu";
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", description = "fp32, bf16, fp16. Default: ${DEFAULT-VALUE}.")
-    String dtype = "fp32";
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "${env:VLM2VEC_DTYPE:-auto}",
+            description = "auto, fp32, bf16, fp16. auto: bf16 for a bf16/fp16 checkpoint on a CPU with AMX or AVX512-BF16"
+                    + " (and on CUDA), else fp32. Default: ${DEFAULT-VALUE} (VLM2VEC_DTYPE sets it).")
+    String dtype = DtypeDefaults.AUTO;
 
     @Option(names = "--max-length", paramLabel = "N", description = "Longest token sequence; longer inputs are cut (never"
             + " through image tokens); 0: no limit. Default: ${DEFAULT-VALUE}.")
@@ -80,14 +82,32 @@ final class ModelFlags {
     void check() {
         FlagChecks.atLeast("--max-length", maxLength, 0);
         FlagChecks.within("--threads", threads, 0, 4096);
-        ModelDType.parse(dtype);
+        if (!dtype.equalsIgnoreCase(DtypeDefaults.AUTO)) {
+            ModelDType.parse(dtype);
+        }
         images.check();
+    }
+
+    /** The dtype the model computes in: --dtype, or what auto picks for this model, device and CPU. */
+    DtypeDefaults.Choice computeDtype() {
+        if (!dtype.equalsIgnoreCase(DtypeDefaults.AUTO)) {
+            return new DtypeDefaults.Choice(ModelDType.parse(dtype), "--dtype " + dtype);
+        }
+        if (model == null) {
+            return new DtypeDefaults.Choice(ModelDType.FLOAT32, "auto: fp32 for the demo's tiny model");
+        }
+        return DtypeDefaults.resolve(dtype, model, device, CpuFeatures.read());
+    }
+
+    /** Training computes in --dtype; auto keeps it fp32 (the optimizer updates weights of that dtype). */
+    ModelDType trainingDtype() {
+        return dtype.equalsIgnoreCase(DtypeDefaults.AUTO) ? ModelDType.FLOAT32 : ModelDType.parse(dtype);
     }
 
     /** The embedder options of these flags, batching {@code batchSize} inputs per native call. */
     EmbedderOptions embedderOptions(int batchSize) {
         check();
-        return images.applyTo(EmbedderOptions.defaults().withDevice(device).withDtype(ModelDType.parse(dtype))
+        return images.applyTo(EmbedderOptions.defaults().withDevice(device).withDtype(computeDtype().dtype())
                 .withBatching(batchSize, Duration.ofMillis(2), 4 * batchSize).withMaxLength(maxLength).withThreads(threads));
     }
 }

@@ -137,8 +137,9 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             stopped.countDown();
         }, "vlm2vec-serve-shutdown"));
-        err.printf("vlm2vec serve: '%s' (dimension %d, %s) at http://%s:%d/v1/embeddings%s; ready%n", name,
-                embedder.dimension(), embedderOptions.device(), host, server.port(), apiKey == null ? "" : " (API key required)");
+        err.printf("vlm2vec serve: '%s' (dimension %d, %s, %s: %s) at http://%s:%d/v1/embeddings%s; ready%n", name,
+                embedder.dimension(), embedderOptions.device(), embedderOptions.dtype().cliName(), modelFlags.computeDtype().reason(),
+                host, server.port(), apiKey == null ? "" : " (API key required)");
         err.flush();
         stopped.await();
         return 0;

@@ -213,7 +213,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         applyRecipe(err);
         checkFlags();
-        EmbedderOptions embedderOptions = modelFlags.embedderOptions(16);
+        // The periodic and final evals compute in the dtype the model trains in.
+        EmbedderOptions embedderOptions = modelFlags.embedderOptions(16).withDtype(modelFlags.trainingDtype());
         Path trainData = demo ? MmebMini.trainSplit(err) : dataFlags.data;
         Path root = dataFlags.imageRoot(trainData);
         Path eval = evalData != null ? evalData : demo ? MmebMini.evalSplit(err) : null;
@@ -273,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
         Vlm2Vec.applyThreads(embedderOptions);
         Path last;
         TrainingRun run;
-        try (NativeModel nativeModel = NativeModel.load(base, modelFlags.device, ModelDType.parse(modelFlags.dtype));
+        try (NativeModel nativeModel = NativeModel.load(base, modelFlags.device, modelFlags.trainingDtype());
                 InputEncoder encoder = Vlm2Vec.inputEncoder(base, nativeModel, embedderOptions, numCrops);
                 NativeTrainer trainer = NativeTrainer.create(nativeModel, options)) {
             long first = 0;

@@ -25,6 +25,9 @@ final class VersionReport implements CommandLine.IVersionProvider {
             lines.add("libtorch " + info.torchVersion());
             lines.add("BLAS " + info.blasDescription());
             lines.add("CUDA " + cudaSummary(info));
+            String bf16 = DtypeDefaults.cpuBf16Support(CpuFeatures.read());
+            lines.add("CPU bf16 " + (bf16.isEmpty() ? "none (--dtype auto computes in fp32 on the CPU)"
+                    : bf16 + " (--dtype auto computes bf16 checkpoints in bf16)"));
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             lines.add("native library not loaded: " + e.getMessage());
         }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionReport.class,
         description = "Vision-language models as universal multimodal embedding models (VLM2Vec).",
-        subcommands = {DoctorCommand.class, InitTinyCommand.class, EmbedCommand.class, ServeCommand.class, EvalCommand.class, ReportCommand.class, TrainCommand.class, MergeCommand.class,
+        subcommands = {DoctorCommand.class, InitTinyCommand.class, InitRandomCommand.class, EmbedCommand.class, ServeCommand.class, EvalCommand.class, ReportCommand.class, TrainCommand.class, MergeCommand.class,
                 MakeSyntheticCommand.class, CommandLine.HelpCommand.class})
 public final class Vlm2VecCli implements Runnable {
 

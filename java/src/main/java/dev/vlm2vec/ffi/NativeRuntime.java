@@ -1,5 +1,6 @@
 package dev.vlm2vec.ffi;
 
+import dev.vlm2vec.ffi.internal.vlm2vec_gemm_probe;
 import dev.vlm2vec.ffi.internal.vlm2vec_h;
 import dev.vlm2vec.ffi.internal.vlm2vec_runtime_info;
 import java.lang.foreign.Arena;
@@ -35,6 +36,26 @@ public final class NativeRuntime {
                     vlm2vec_runtime_info.num_threads(info),
                     vlm2vec_runtime_info.num_interop_threads(info),
                     vlm2vec_runtime_info.max_threads(info));
+        }
+    }
+
+    /** A matrix product's measured rate and the oneDNN kernel that ran it ("" where oneDNN did not). */
+    public record GemmProbe(ModelDType dtype, double gflops, String onednnKernel) {
+
+        /** Whether oneDNN chose an AMX kernel (Intel Sapphire Rapids and later). */
+        public boolean amx() {
+            return onednnKernel.contains("amx");
+        }
+    }
+
+    /** Times {@code torch::linear} of [m, k] by [k, n] in dtype on the CPU (about 0.2 s) and asks oneDNN which kernel ran. */
+    public static GemmProbe probeGemm(ModelDType dtype, int m, int n, int k) {
+        NativeLibrary.load();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = vlm2vec_gemm_probe.allocate(call);
+            NativeException.check(vlm2vec_h.vlm2vec_gemm_probe_run(dtype.code(), m, n, k, out), "probing " + dtype.cliName()
+                    + " matrix products");
+            return new GemmProbe(dtype, vlm2vec_gemm_probe.gflops(out), vlm2vec_gemm_probe.onednn_kernel(out).getString(0));
         }
     }
 

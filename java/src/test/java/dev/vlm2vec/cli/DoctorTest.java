@@ -24,7 +24,7 @@ class DoctorTest {
         Map<String, EnvironmentCheck> checks = Doctor.examine().stream()
                 .collect(Collectors.toMap(EnvironmentCheck::subject, check -> check));
         assertEquals(List.of("JDK", "native access", "image codecs", "native library", "libtorch", "BLAS", "BLAS kernels", "threads",
-                "CUDA"),
+                "bf16 compute", "CUDA"),
                 Doctor.examine().stream().map(EnvironmentCheck::subject).toList());
         assertEquals(Verdict.OK, checks.get("JDK").verdict());
         assertEquals(Verdict.OK, checks.get("native access").verdict(), "surefire passes --enable-native-access");
@@ -104,5 +104,52 @@ class DoctorTest {
         assertEquals(Verdict.WARN, codecs.verdict());
         assertEquals("sudo apt-get install libturbojpeg0 libwebp7", codecs.fix());
         assertEquals(Verdict.OK, Doctor.imageCodecs(List.of()).verdict());
+    }
+
+    private static final CpuFeatures AMX = CpuFeatures.parse("flags\t: avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n");
+    private static final CpuFeatures NO_BF16 = CpuFeatures.parse("flags\t: avx2 avx512f avx512_vnni\n");
+
+    @Test
+    void bf16ComputeSaysWhetherOneDnnRunsAmx() {
+        var fp32 = new dev.vlm2vec.ffi.NativeRuntime.GemmProbe(dev.vlm2vec.ffi.ModelDType.FLOAT32, 48, "");
+        var amx = new dev.vlm2vec.ffi.NativeRuntime.GemmProbe(dev.vlm2vec.ffi.ModelDType.BFLOAT16, 1030,
+                "brg:avx512_core_amx_bf16");
+        EnvironmentCheck fast = Doctor.bf16Compute(AMX, amx, fp32);
+        assertEquals(Verdict.OK, fast.verdict(), fast.detail());
+        assertTrue(fast.detail().contains("AMX (amx_bf16): bf16 linear 1030 GFLOP/s (oneDNN brg:avx512_core_amx_bf16),"
+                + " fp32 48 GFLOP/s: 21.46x"), fast.detail());
+
+        var avx512 = new dev.vlm2vec.ffi.NativeRuntime.GemmProbe(dev.vlm2vec.ffi.ModelDType.BFLOAT16, 120, "brg:avx512_core_bf16");
+        EnvironmentCheck noAmx = Doctor.bf16Compute(AMX, avx512, fp32);
+        assertEquals(Verdict.WARN, noAmx.verdict());
+        assertTrue(noAmx.fix().contains("ONEDNN_MAX_CPU_ISA"), noAmx.fix());
+
+        var emulated = new dev.vlm2vec.ffi.NativeRuntime.GemmProbe(dev.vlm2vec.ffi.ModelDType.BFLOAT16, 20, "gemm:jit");
+        EnvironmentCheck none = Doctor.bf16Compute(NO_BF16, emulated, fp32);
+        assertEquals(Verdict.INFO, none.verdict());
+        assertTrue(none.detail().contains("no AMX or AVX512-BF16") && none.detail().endsWith("computes in fp32 here"), none.detail());
+    }
+
+    @Test
+    void autoDtypeIsBf16ForHalfCheckpointsOnBf16Cpus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory)
+            throws java.io.IOException {
+        java.nio.file.Path bf16 = java.nio.file.Files.createDirectories(directory.resolve("bf16"));
+        java.nio.file.Files.writeString(bf16.resolve("config.json"), "{\"torch_dtype\": \"bfloat16\"}");
+        java.nio.file.Path fp16 = java.nio.file.Files.createDirectories(directory.resolve("fp16"));
+        java.nio.file.Files.writeString(fp16.resolve("config.json"), "{\"torch_dtype\": \"float16\"}");
+        java.nio.file.Path fp32 = java.nio.file.Files.createDirectories(directory.resolve("fp32"));
+        java.nio.file.Files.writeString(fp32.resolve("config.json"), "{\"torch_dtype\": \"float32\"}");
+        var b = dev.vlm2vec.ffi.ModelDType.BFLOAT16;
+        var f = dev.vlm2vec.ffi.ModelDType.FLOAT32;
+        assertEquals(b, DtypeDefaults.resolve("auto", bf16, "cpu", AMX).dtype());
+        assertEquals(b, DtypeDefaults.resolve("auto", fp16, "cpu", AMX).dtype(), "fp16 files compute in bf16 on the CPU");
+        assertEquals(f, DtypeDefaults.resolve("auto", fp32, "cpu", AMX).dtype());
+        assertEquals(f, DtypeDefaults.resolve("auto", bf16, "cpu", NO_BF16).dtype());
+        assertTrue(DtypeDefaults.resolve("auto", bf16, "cpu", NO_BF16).reason().contains("no AMX or AVX512-BF16"));
+        assertEquals(b, DtypeDefaults.resolve("AUTO", bf16, "cpu", CpuFeatures.parse("flags\t: avx512_bf16\n")).dtype());
+        assertEquals(dev.vlm2vec.ffi.ModelDType.FLOAT16, DtypeDefaults.resolve("auto", fp16, "cuda:0", NO_BF16).dtype());
+        assertEquals(f, DtypeDefaults.resolve("fp32", bf16, "cpu", AMX).dtype(), "an explicit --dtype wins");
+        assertEquals("AVX512-BF16", DtypeDefaults.cpuBf16Support(CpuFeatures.parse("flags\t: avx512_bf16\n")));
+        assertEquals("", DtypeDefaults.cpuBf16Support(NO_BF16));
     }
 }

@@ -53,12 +53,15 @@ class ServeCommandTest {
         Path model = directory.resolve("tiny-phi3v");
         TinyModels.write("phi3_v", model, 1, 0);
         Path keyFile = Files.writeString(directory.resolve("key"), "k3y\n");
-        Process serve = serve(model, "--api-key-file", keyFile.toString());
+        // --dtype auto as a user gets it (the tests' environment pins VLM2VEC_DTYPE=fp32): this CPU's choice for a bf16 checkpoint.
+        Process serve = serve(model, "--api-key-file", keyFile.toString(), "--dtype", "auto");
+        DtypeDefaults.Choice auto = DtypeDefaults.resolve("auto", model, "cpu", CpuFeatures.read());
         StringBuilder output = new StringBuilder();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
             int port = awaitReady(lines, output);
-            assertTrue(output.toString().contains("'tiny-phi3v' (dimension 64, cpu) at http://127.0.0.1:" + port
-                    + "/v1/embeddings (API key required); ready"), output.toString());
+            assertTrue(output.toString().contains("'tiny-phi3v' (dimension 64, cpu, " + auto.dtype().cliName() + ": "
+                    + auto.reason() + ") at http://127.0.0.1:" + port + "/v1/embeddings (API key required); ready"),
+                    output.toString());
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/v1/embeddings")).header("Authorization", "Bearer k3y")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"hello\", \"model\": \"tiny-phi3v\"}")).build(),
