@@ -10,6 +10,7 @@
 // 20-token text; an MMEB-style image query: Phi-3.5-V 4 crops = 757 image tokens, LLaVA-NeXT a
 // 672 x 672 image = 2928, Qwen2-VL 672 x 672 = 576) the first call and the median of --reps more.
 #include <fcntl.h>
+#include <sched.h>
 #include <nlohmann/json.hpp>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -136,6 +137,9 @@ std::vector<Query> queries(const fs::path& directory, const std::string& archite
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every CPU this process may use, as the library sets it (ThreadCount); --threads overrides.
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) at::set_num_threads(CPU_COUNT(&cpus));
   std::string model, dtype_name = "bf16", json_path;
   int reps = 3;
   bool with_image = true, cold = false;

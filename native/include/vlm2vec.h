@@ -238,7 +238,7 @@ typedef struct vlm2vec_random_checkpoint_info {
     int64_t written_bytes;
     int64_t tensors;
     int64_t shards;
-    int32_t done;           /* 1 once every file is written */
+    int64_t done;           /* 1 once every file is written (64 bits: no trailing padding) */
 } vlm2vec_random_checkpoint_info;
 
 VLM2VEC_API int32_t vlm2vec_random_checkpoint_open(const char *directory, int32_t dtype, int64_t shard_bytes,

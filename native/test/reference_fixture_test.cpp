@@ -67,4 +67,26 @@ INSTANTIATE_TEST_SUITE_P(Cases, ReferenceCase, ::testing::ValuesIn(all_cases()),
   return name;
 });
 
+// What --dtype auto's bf16 costs in accuracy: every case computed in bf16 against the fp32
+// reference, as cosine similarity of the normalised embeddings (README quotes the figures).
+TEST(ReferenceCasesInBf16, StayWithinCosine0999OfTheFp32Reference) {
+  std::map<std::string, std::unique_ptr<vlm2vec::models::EmbeddingModel>> models;
+  std::map<std::string, double> worst;  // per checkpoint folder
+  for (const auto& name : all_cases()) {
+    const auto the_case = vlm2vec::testing::read_case(name);
+    const auto folder = the_case["model"].get<std::string>();
+    auto& model = models[folder];
+    if (!model) model = vlm2vec::models::load_model((fixtures_dir() / folder).string(), torch::kBFloat16, torch::kCPU);
+    const auto expected = vlm2vec::testing::matrix(the_case["expected_embedding"]).to(torch::kFloat64);
+    const auto embedding = model->encode(vlm2vec::testing::case_batch(the_case), true).to(torch::kFloat64);
+    const double cosine = (embedding * expected).sum(1).min().item<double>();
+    EXPECT_GE(cosine, 0.999) << name;
+    if (!worst.count(folder) || cosine < worst[folder]) worst[folder] = cosine;
+  }
+  for (const auto& [folder, cosine] : worst) {
+    std::fprintf(stderr, "bf16 vs the fp32 reference, %s: lowest cosine %.6f\n", folder.c_str(), cosine);
+    RecordProperty("min_cosine_" + folder, std::to_string(cosine));
+  }
+}
+
 }  // namespace

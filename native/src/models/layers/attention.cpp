@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/error.h"
+#include "models/layers/needs_autograd.h"
 
 namespace vlm2vec::models {
 
@@ -42,9 +43,13 @@ torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, c
   }
 #endif
   if (!context.defined()) {
-    auto scores = torch::matmul(q, keys.transpose(2, 3)) / std::sqrt(static_cast<double>(head_dim));
+    // The scale on the queries ([seq, head_dim]) rather than on the scores ([seq, seq]): one pass
+    // over the scores fewer, the same product up to rounding.
+    auto scores = torch::matmul(q * (1.0 / std::sqrt(static_cast<double>(head_dim))), keys.transpose(2, 3));
     const double lowest = static_cast<double>(std::numeric_limits<float>::lowest());
-    scores = scores.to(torch::kFloat32).masked_fill(allowed.logical_not(), lowest);
+    scores = scores.to(torch::kFloat32);
+    scores = needs_autograd(scores) ? scores.masked_fill(allowed.logical_not(), lowest)
+                                    : scores.masked_fill_(allowed.logical_not(), lowest);
     const auto weights = torch::softmax(scores, -1, torch::kFloat32).to(values.scalar_type());
     context = torch::matmul(weights, values);
   }

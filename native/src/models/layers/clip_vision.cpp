@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "models/layers/needs_autograd.h"
 
 namespace vlm2vec::models {
 
@@ -64,7 +65,10 @@ ClipEncoderLayer::ClipEncoderLayer(io::Checkpoint& checkpoint, const std::string
 }
 
 torch::Tensor ClipEncoderLayer::activation(const torch::Tensor& x) const {
-  if (hidden_act_ == "quick_gelu") return x * torch::sigmoid(1.702 * x);
+  if (hidden_act_ == "quick_gelu") {
+    // Encoding: one temporary instead of three.
+    return needs_autograd(x) ? x * torch::sigmoid(1.702 * x) : (x * 1.702).sigmoid_().mul_(x);
+  }
   if (hidden_act_ == "gelu") return torch::gelu(x);
   throw Error(VLM2VEC_ERR_UNSUPPORTED, "CLIP hidden_act '" + hidden_act_ + "' is not supported (quick_gelu or gelu)");
 }

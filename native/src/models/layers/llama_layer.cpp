@@ -1,6 +1,7 @@
 #include "models/layers/llama_layer.h"
 
 #include "models/layers/attention.h"
+#include "models/layers/needs_autograd.h"
 
 namespace vlm2vec::models {
 
@@ -31,7 +32,9 @@ torch::Tensor LlamaLayer::forward(const torch::Tensor& x, const torch::Tensor& c
   const auto v = heads(v_proj_->forward(normed), kv_heads_);
   const auto h = x + o_proj_->forward(causal_attention(q, k, v, key_padding));
   const auto m = post_attention_norm_->forward(h);
-  return h + down_proj_->forward(torch::silu(gate_proj_->forward(m)) * up_proj_->forward(m));
+  auto gate = gate_proj_->forward(m);
+  const auto gated = needs_autograd(gate) ? torch::silu(gate) * up_proj_->forward(m) : torch::silu_(gate).mul_(up_proj_->forward(m));
+  return h + down_proj_->forward(gated);
 }
 
 }  // namespace vlm2vec::models

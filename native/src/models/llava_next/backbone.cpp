@@ -29,19 +29,9 @@ Backbone llava_next_backbone() {
     const auto c = read_llava_next_config(directory, checkpoint, names);
     check_argument(c.text.head_dim * c.text.num_heads == c.text.hidden_size,
                    directory + "/config.json: init-random needs head_dim = hidden_size / num_attention_heads");
+    // The 4.45 names: a config alone cannot say which layout a checkpoint will use.
     TinyLlavaNextOptions o;
-    o.vocab = c.text.vocab_size;
-    o.hidden = c.text.hidden_size;
-    o.layers = c.text.num_layers;
-    o.heads = c.text.num_heads;
-    o.kv_heads = c.text.num_kv_heads;
-    o.intermediate = c.text.intermediate_size;
-    o.image_size = c.vision.image_size;
-    o.patch_size = c.vision.patch_size;
-    o.clip_hidden = c.vision.hidden_size;
-    o.clip_layers = c.vision.num_layers;
-    o.clip_heads = c.vision.num_heads;
-    o.clip_intermediate = c.vision.intermediate_size;
+    tiny::copy_sizes(o, c.text, c.vision);
     return llava_next_tensors(o);
   };
   b.write_tokenizer = [](const std::string& directory) {

@@ -24,18 +24,7 @@ Backbone phi3v_backbone() {
   b.tensors = [](const std::string& directory) {
     const auto c = read_phi3v_config(directory, io::Checkpoint::without_weights(directory));
     TinyPhi3VOptions o;
-    o.vocab = c.text.vocab_size;
-    o.hidden = c.text.hidden_size;
-    o.layers = c.text.num_layers;
-    o.heads = c.text.num_heads;
-    o.kv_heads = c.text.num_kv_heads;
-    o.intermediate = c.text.intermediate_size;
-    o.image_size = c.vision.image_size;
-    o.patch_size = c.vision.patch_size;
-    o.clip_hidden = c.vision.hidden_size;
-    o.clip_layers = c.vision.num_layers;
-    o.clip_heads = c.vision.num_heads;
-    o.clip_intermediate = c.vision.intermediate_size;
+    tiny::copy_sizes(o, c.text, c.vision);
     return phi3v_tensors(o);
   };
   b.write_tokenizer = [](const std::string& directory) {

@@ -1,6 +1,7 @@
 #include "models/phi3v/phi3_layer.h"
 
 #include "models/layers/attention.h"
+#include "models/layers/needs_autograd.h"
 
 namespace vlm2vec::models {
 
@@ -28,7 +29,8 @@ torch::Tensor Phi3Layer::forward(const torch::Tensor& x, const torch::Tensor& co
   const auto h = x + o_proj_->forward(causal_attention(q, k, v, key_padding));
   const auto gate_up = gate_up_proj_->forward(post_attention_norm_->forward(h));
   const int64_t intermediate = gate_up.size(-1) / 2;
-  const auto gated = gate_up.narrow(-1, intermediate, intermediate) * torch::silu(gate_up.narrow(-1, 0, intermediate));
+  const auto up = gate_up.narrow(-1, intermediate, intermediate), gate = gate_up.narrow(-1, 0, intermediate);
+  const auto gated = needs_autograd(gate_up) ? up * torch::silu(gate) : torch::silu(gate).mul_(up);
   return h + down_proj_->forward(gated);
 }
 

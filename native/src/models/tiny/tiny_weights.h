@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "models/layers/clip_vision.h"
+#include "models/layers/decoder.h"
 #include "models/tiny/seeded_normal.h"
 
 namespace vlm2vec::models::tiny {
@@ -35,6 +37,24 @@ void add_clip_tensors(std::map<std::string, TensorSpec>& t, const std::string& c
 // init-tiny's image_size argument: 0 keeps the writer's default; else a positive multiple of
 // multiple (the patch geometry), or an argument error naming both.
 void check_image_size(int64_t image_size, int64_t multiple);
+
+// The sizes the CLIP-tower writers' options share (Phi-3.5-V's, LLaVA-NeXT's), from the configs the
+// loader read: init-random turns a real config into the tiny writer's tensor list this way.
+template <class Options>
+void copy_sizes(Options& o, const DecoderConfig& text, const ClipVisionConfig& vision) {
+  o.vocab = text.vocab_size;
+  o.hidden = text.hidden_size;
+  o.layers = text.num_layers;
+  o.heads = text.num_heads;
+  o.kv_heads = text.num_kv_heads;
+  o.intermediate = text.intermediate_size;
+  o.image_size = vision.image_size;
+  o.patch_size = vision.patch_size;
+  o.clip_hidden = vision.hidden_size;
+  o.clip_layers = vision.num_layers;
+  o.clip_heads = vision.num_heads;
+  o.clip_intermediate = vision.intermediate_size;
+}
 
 // tokenizer_config.json of a Llama-style (SentencePiece BPE) tokenizer.
 nlohmann::ordered_json llama_tokenizer_config(const std::string& eos, const std::string& pad);

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,8 +190,32 @@ class InitRandomCommandTest {
                 directory.resolve("e").toString());
         assertEquals(2, both.exitCode(), both.err());
         try (var left = Files.list(directory)) {
-            assertEquals(new TreeSet<>(java.util.List.of("full", "notype.json")),
+            assertEquals(new TreeSet<>(List.of("full", "notype.json")),
                     new TreeSet<>(left.map(p -> p.getFileName().toString()).toList()), "no output or staging folder is left");
+        }
+    }
+
+    @Test
+    void sigtermStopsBetweenTensorsAndLeavesNothing(@TempDir Path directory) throws Exception {
+        Path output = directory.resolve("qwen");
+        Process process = new ProcessBuilder(ChildJvm.cli(List.of("init-random", "--preset", "qwen2-vl-2b", "--output",
+                output.toString()))).redirectErrorStream(true).start();
+        StringBuilder log = new StringBuilder();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null;) {
+                log.append(line).append('\n');
+                if (line.startsWith("preset qwen2-vl-2b: ")) {
+                    Thread.sleep(1500);  // a tensor or two into the 4.4 GB
+                    process.toHandle().destroy();  // SIGTERM (Process.destroy() would also close our end of its output)
+                }
+            }
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), log.toString());
+        assertTrue(process.exitValue() != 0, log.toString());
+        assertTrue(log.toString().contains("interrupted: nothing was written to --output"), log.toString());
+        assertFalse(Files.exists(output), "no partial model");
+        try (var left = Files.list(directory)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "the staging folder is gone");
         }
     }
 
