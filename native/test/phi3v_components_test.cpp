@@ -102,7 +102,10 @@ TEST(Attention, CausalWithRightPaddingMatchesAPerExampleLoop) {
   const auto q = torch::randn({batch, heads, seq, d}), k = torch::randn({batch, kv_heads, seq, d});
   const auto v = torch::randn({batch, kv_heads, seq, d});
   const auto mask = torch::tensor({1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, torch::kLong).view({batch, seq});
-  const auto out = vlm2vec::models::causal_attention(q, k, v, mask, vlm2vec::models::AttentionKernel::kExplicit);
+  // One block (the default at this size), and query rows in blocks of 1 and 4 (each seeing the keys up to its last row).
+  for (const int64_t block_rows : {0, 1, 4}) {
+  SCOPED_TRACE("block_rows " + std::to_string(block_rows));
+  const auto out = vlm2vec::models::causal_attention(q, k, v, mask, vlm2vec::models::AttentionKernel::kExplicit, block_rows);
   for (int64_t b = 0; b < batch; ++b) {
     const int64_t length = mask[b].sum().item<int64_t>();
     for (int64_t h = 0; h < heads; ++h) {
@@ -129,6 +132,22 @@ TEST(Attention, CausalWithRightPaddingMatchesAPerExampleLoop) {
   // The fused kernel (libtorch 2.x) must agree with the explicit one.
   const auto fused = vlm2vec::models::causal_attention(q, k, v, mask, vlm2vec::models::AttentionKernel::kFused);
   EXPECT_LT(max_diff(fused, out), 1e-5);
+  }
+}
+
+TEST(Attention, FullAttentionInRowBlocksMatchesFloat64) {
+  torch::manual_seed(4);
+  const int64_t heads = 3, seq = 10, d = 8;
+  const auto q = torch::randn({heads, seq, d}), k = torch::randn({heads, seq, d}), v = torch::randn({heads, seq, d});
+  const double scale = 1.0 / std::sqrt(static_cast<double>(d));
+  const auto q64 = q.to(torch::kFloat64), k64 = k.to(torch::kFloat64), v64 = v.to(torch::kFloat64);
+  const auto reference = torch::matmul(torch::softmax(torch::matmul(q64, k64.transpose(1, 2)) * scale, -1), v64);
+  for (const int64_t block_rows : {0, 1, 3, 10}) {
+    EXPECT_LT(max_diff(vlm2vec::models::full_attention(q, k, v, scale, block_rows).to(torch::kFloat64), reference), 1e-5)
+        << "block_rows " << block_rows;
+  }
+  EXPECT_GE(vlm2vec::models::score_block_rows(32, 2949), 64);
+  EXPECT_LE(vlm2vec::models::score_block_rows(32, 2949) * 32 * 2949 * 4, 64LL << 20) << "about 64 MB of scores";
 }
 
 TEST(ClipEncoderLayer, MatchesAnExplicitFloat64Layer) {

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "io/json_file.h"
 #include "models/config_checks.h"
+#include "models/layers/attention.h"
 #include "models/layers/rotary_embedding.h"
 
 namespace vlm2vec::models::qwen2vl {
@@ -102,10 +103,9 @@ torch::Tensor VisionBlock::forward(const torch::Tensor& x, const torch::Tensor& 
   std::vector<torch::Tensor> parts;
   parts.reserve(segments.size());
   for (const auto& [start, length] : segments) {
-    const auto qs = q.narrow(1, start, length), ks = k.narrow(1, start, length), vs = v.narrow(1, start, length);
-    const auto scores = torch::matmul(qs, ks.transpose(1, 2)) * scale;
-    const auto weights = torch::softmax(scores.to(torch::kFloat), -1).to(vs.scalar_type());
-    parts.push_back(torch::matmul(weights, vs));
+    // In query-row blocks (full_attention): one 672 x 672 image would otherwise hold 16 heads x
+    // 2304^2 x 4 B = 340 MB of scores at once.
+    parts.push_back(full_attention(q.narrow(1, start, length), k.narrow(1, start, length), v.narrow(1, start, length), scale));
   }
   const auto context = (parts.size() == 1 ? parts[0] : torch::cat(parts, 1)).transpose(0, 1).reshape({patches, dim});
   const auto h = x + proj_->forward(context);
