@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -31,18 +30,7 @@ torch::Tensor draw(const std::string& name, const tiny::TensorSpec& spec, uint64
   uint64_t stream = 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL);  // FNV-1a: the same on every machine
   for (const unsigned char c : name) stream = (stream ^ c) * 0x100000001b3ULL;
   auto generator = at::make_generator<at::CPUGeneratorImpl>(stream);
-  double mean = 0.0, std = 1.0;
-  switch (spec.init) {
-    case tiny::Init::kNormWeight: mean = 1.0, std = 0.1; break;
-    case tiny::Init::kBias: std = 0.05; break;
-    case tiny::Init::kEmbedding: std = 0.5; break;
-    case tiny::Init::kMatrix: {
-      int64_t fan_in = 1;
-      for (size_t i = 1; i < spec.shape.size(); ++i) fan_in *= spec.shape[i];
-      std = 1.0 / std::sqrt(static_cast<double>(fan_in));
-      break;
-    }
-  }
+  const auto [mean, std] = tiny::initial_distribution(spec);
   auto values = torch::empty(spec.shape, torch::kFloat32);
   values.normal_(mean, std, generator);
   return values;

@@ -7,19 +7,23 @@
 
 namespace vlm2vec::models::tiny {
 
-// The scales the reference fixtures use: activations of order one, softmaxes unsaturated.
-torch::Tensor initial_value(SeededNormal& random, const TensorSpec& spec) {
+std::pair<double, double> initial_distribution(const TensorSpec& spec) {
   switch (spec.init) {
-    case Init::kNormWeight: return random.tensor(spec.shape, 1.0, 0.1);
-    case Init::kBias: return random.tensor(spec.shape, 0.0, 0.05);
-    case Init::kEmbedding: return random.tensor(spec.shape, 0.0, 0.5);
+    case Init::kNormWeight: return {1.0, 0.1};
+    case Init::kBias: return {0.0, 0.05};
+    case Init::kEmbedding: return {0.0, 0.5};
     case Init::kMatrix: {
       int64_t fan_in = 1;
       for (size_t i = 1; i < spec.shape.size(); ++i) fan_in *= spec.shape[i];
-      return random.tensor(spec.shape, 0.0, 1.0 / std::sqrt(static_cast<double>(fan_in)));
+      return {0.0, 1.0 / std::sqrt(static_cast<double>(fan_in))};
     }
   }
   throw Error(VLM2VEC_ERR_INTERNAL, "unknown init");
+}
+
+torch::Tensor initial_value(SeededNormal& random, const TensorSpec& spec) {
+  const auto [mean, std] = initial_distribution(spec);
+  return random.tensor(spec.shape, mean, std);
 }
 
 void write_weights(const std::filesystem::path& file, const std::map<std::string, TensorSpec>& specs, SeededNormal& random,

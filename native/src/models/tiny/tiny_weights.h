@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/layers/clip_vision.h"
@@ -23,6 +24,10 @@ struct TensorSpec {
   std::vector<int64_t> shape;
   Init init;
 };
+
+// The normal distribution (mean, std) a tensor of spec is drawn from, the reference fixtures'
+// scales: activations of order one at any width, softmaxes unsaturated.
+std::pair<double, double> initial_distribution(const TensorSpec& spec);
 
 torch::Tensor initial_value(SeededNormal& random, const TensorSpec& spec);
 
