@@ -105,7 +105,11 @@ final class InitRandomCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             stopRequested = true;
             try {
-                cleaned.await(60, TimeUnit.SECONDS);
+                if (cleaned.await(60, TimeUnit.SECONDS)) {
+                    // Said here: the JVM is exiting, the CLI's own report may not get to run.
+                    err.println("vlm2vec init-random: interrupted: nothing was written to --output " + out);
+                    err.flush();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -128,7 +132,9 @@ final class InitRandomCommand implements Callable<Integer> {
                 checkSpace(output.getParent(), plan.totalBytes());
                 err.println(summary);
                 err.flush();
-                writeAll(writer, plan, err);
+                if (!writeAll(writer, plan, err)) {
+                    return 130;  // stopped by a signal: the hook reports it once the staging folder is gone
+                }
             }
             moveIntoPlace(staging, output);
         } finally {
@@ -148,19 +154,20 @@ final class InitRandomCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes every tensor with progress in MB, stopping between tensors once {@code stopRequested}. */
-    private void writeAll(NativeRandomCheckpoint writer, NativeRandomCheckpoint.Info plan, PrintWriter err) {
+    /** Writes every tensor with progress in MB; false when {@code stopRequested} stopped it between tensors. */
+    private boolean writeAll(NativeRandomCheckpoint writer, NativeRandomCheckpoint.Info plan, PrintWriter err) {
         long totalMb = Math.max(1, plan.totalBytes() / 1_000_000);
         Progress progress = new Progress(err, "init-random (MB)", totalMb);
         NativeRandomCheckpoint.Info info = plan;
         while (!info.done()) {
             if (stopRequested) {
-                throw new IllegalStateException("interrupted: nothing was written to --output");
+                return false;
             }
             writer.writeNext();
             info = writer.info();
             progress.update(info.done() ? totalMb : info.writtenBytes() / 1_000_000);
         }
+        return true;
     }
 
     /** Puts config.json (and its side files) into staging; returns what it came from, for the messages. */

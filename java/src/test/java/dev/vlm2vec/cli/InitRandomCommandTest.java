@@ -212,7 +212,7 @@ class InitRandomCommandTest {
         }
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), log.toString());
         assertTrue(process.exitValue() != 0, log.toString());
-        assertTrue(log.toString().contains("interrupted: nothing was written to --output"), log.toString());
+        assertTrue(log.toString().contains("vlm2vec init-random: interrupted: nothing was written to --output " + output), log.toString());
         assertFalse(Files.exists(output), "no partial model");
         try (var left = Files.list(directory)) {
             assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "the staging folder is gone");
