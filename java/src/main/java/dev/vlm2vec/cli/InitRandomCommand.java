@@ -105,7 +105,8 @@ final class InitRandomCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             stopRequested = true;
             try {
-                if (cleaned.await(60, TimeUnit.SECONDS)) {
+                // (A signal after the last tensor lets the rename finish: then there is nothing to report.)
+                if (cleaned.await(60, TimeUnit.SECONDS) && !Files.exists(output)) {
                     // Said here: the JVM is exiting, the CLI's own report may not get to run.
                     err.println("vlm2vec init-random: interrupted: nothing was written to --output " + out);
                     err.flush();
