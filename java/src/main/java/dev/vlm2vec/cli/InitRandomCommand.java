@@ -106,7 +106,7 @@ final class InitRandomCommand implements Callable<Integer> {
             stopRequested = true;
             try {
                 // (A signal after the last tensor lets the rename finish: then there is nothing to report.)
-                if (cleaned.await(60, TimeUnit.SECONDS) && !Files.exists(output)) {
+                if (cleaned.await(60, TimeUnit.SECONDS) && !Files.exists(output.resolve("config.json"))) {
                     // Said here: the JVM is exiting, the CLI's own report may not get to run.
                     err.println("vlm2vec init-random: interrupted: nothing was written to --output " + out);
                     err.flush();
