@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which dtype a model computes in when {@code --dtype auto} (the default) leaves it to vlm2vec:
@@ -32,10 +33,16 @@ final class DtypeDefaults {
         return cpu.has("avx512_bf16") ? "AVX512-BF16" : "";
     }
 
-    /** {@code flag} as given: {@code auto} resolved for this model, device and CPU, anything else parsed. */
-    static Choice resolve(String flag, Path model, String device, CpuFeatures cpu) {
+    /**
+     * {@code flag} as given: {@code auto} resolved for this model, device and CPU, anything else parsed.
+     * No model yet (the demos write a tiny one): auto is fp32.
+     */
+    static Choice resolve(String flag, @Nullable Path model, String device, CpuFeatures cpu) {
         if (!flag.toLowerCase(Locale.ROOT).equals(AUTO)) {
             return new Choice(ModelDType.parse(flag), "--dtype " + flag);
+        }
+        if (model == null) {
+            return new Choice(ModelDType.FLOAT32, "auto: fp32 for the demo's tiny model");
         }
         ModelDType declared = declared(model);
         boolean halfCheckpoint = declared != ModelDType.FLOAT32;

@@ -90,12 +90,6 @@ final class ModelFlags {
 
     /** The dtype the model computes in: --dtype, or what auto picks for this model, device and CPU. */
     DtypeDefaults.Choice computeDtype() {
-        if (!dtype.equalsIgnoreCase(DtypeDefaults.AUTO)) {
-            return new DtypeDefaults.Choice(ModelDType.parse(dtype), "--dtype " + dtype);
-        }
-        if (model == null) {
-            return new DtypeDefaults.Choice(ModelDType.FLOAT32, "auto: fp32 for the demo's tiny model");
-        }
         return DtypeDefaults.resolve(dtype, model, device, CpuFeatures.read());
     }
 
